@@ -86,9 +86,19 @@ let package = Package(
         ),
 
         .testTarget(name: "KafkaSchemaGenTests", dependencies: ["KafkaSchemaGen"]),
-        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"], exclude: ["Golden"]),
         .testTarget(name: "LogStorageTests", dependencies: ["LogStorage", "TestSupport"]),
-        .testTarget(name: "KafkaBrokerTests", dependencies: ["KafkaBroker", "TestSupport"]),
+        .testTarget(
+            name: "KafkaBrokerTests",
+            dependencies: ["KafkaBroker", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "KafkaClient"]),
+        .testTarget(
+            name: "KafkaClientTests",
+            dependencies: [
+                "KafkaClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ]
 )

@@ -112,6 +112,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let staleMemberEpoch = ErrorCode(113)
     public static let unknownSubscriptionId = ErrorCode(117)
     public static let telemetryTooLarge = ErrorCode(118)
+    public static let unsupportedEndpointType = ErrorCode(119)
     public static let transactionAbortable = ErrorCode(120)
     public static let nonEmptyGroup = ErrorCode(68)
 

@@ -1,0 +1,30 @@
+/// Typed accessors for the broker settings Petrel uses. Every key has a valid default in the
+/// definitions table, so the fallbacks here only repeat Kafka's defaults.
+extension BrokerConfig {
+    public var numPartitions: Int32 { Int32(truncatingIfNeeded: int("num.partitions") ?? 1) }
+    public var defaultReplicationFactor: Int16 { Int16(clamping: int("default.replication.factor") ?? 1) }
+    public var autoCreateTopicsEnable: Bool { bool("auto.create.topics.enable") ?? true }
+    public var socketRequestMaxBytes: Int { Int(int("socket.request.max.bytes") ?? 104_857_600) }
+    public var messageMaxBytes: Int32 { Int32(truncatingIfNeeded: int("message.max.bytes") ?? 1_048_588) }
+    public var deleteTopicEnable: Bool { bool("delete.topic.enable") ?? true }
+    public var groupInitialRebalanceDelayMs: Int32 {
+        Int32(truncatingIfNeeded: int("group.initial.rebalance.delay.ms") ?? 3000)
+    }
+    public var logRetentionCheckIntervalMs: Int64 { int("log.retention.check.interval.ms") ?? 300_000 }
+    public var logCleanerBackoffMs: Int64 { int("log.cleaner.backoff.ms") ?? 15_000 }
+
+    // The log.* settings below are the topic defaults they produce, unit conversions applied
+    // (log.retention.hours=1 gives logRetentionMs 3600000).
+    public var logSegmentBytes: Int32 { Int32(truncatingIfNeeded: topicDefault("segment.bytes")?.integer ?? 1_073_741_824) }
+    /// log.roll.ms, else log.roll.hours.
+    public var logRollMs: Int64 { topicDefault("segment.ms")?.integer ?? 604_800_000 }
+    /// log.retention.ms, else .minutes, else .hours; -1 means forever.
+    public var logRetentionMs: Int64 { topicDefault("retention.ms")?.integer ?? 604_800_000 }
+    public var logRetentionBytes: Int64 { topicDefault("retention.bytes")?.integer ?? -1 }
+    public var logFlushIntervalMessages: Int64 { topicDefault("flush.messages")?.integer ?? .max }
+    /// log.flush.interval.ms, else log.flush.scheduler.interval.ms.
+    public var logFlushIntervalMs: Int64 { topicDefault("flush.ms")?.integer ?? .max }
+    public var logMessageTimestampType: String { topicDefault("message.timestamp.type")?.canonical ?? "CreateTime" }
+    public var logCleanupPolicy: [String] { topicDefault("cleanup.policy")?.items ?? ["delete"] }
+    public var compressionType: String { topicDefault("compression.type")?.canonical ?? "producer" }
+}

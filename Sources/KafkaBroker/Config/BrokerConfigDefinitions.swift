@@ -1,0 +1,83 @@
+/// The broker keys Petrel reads, with Kafka's types, defaults and checks. Keys that only supply
+/// topic defaults (log.retention.hours, message.max.bytes, ...) are derived from the topic table,
+/// so the two never disagree. All are read-only: Petrel has no dynamic broker configs.
+public enum BrokerConfigDefinitions {
+    public static let all: [ConfigDefinition] = {
+        var seen = Set<String>()
+        var out: [ConfigDefinition] = []
+        for def in own + derivedFromTopics where seen.insert(def.name).inserted {
+            out.append(def)
+        }
+        return out.sorted { $0.name < $1.name }
+    }()
+
+    public static let byName: [String: ConfigDefinition] = Dictionary(
+        all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+    public static func definition(_ name: String) -> ConfigDefinition? { byName[name] }
+
+    /// The broker keys that set a topic key's default; more than one for the time families
+    /// (log.retention.ms/minutes/hours, log.roll.ms/hours, ...).
+    public static func family(of brokerKey: String) -> [String] {
+        for def in TopicConfigDefinitions.all where def.synonyms.contains(where: { $0.name == brokerKey }) {
+            return def.synonyms.map(\.name)
+        }
+        return [brokerKey]
+    }
+
+    private static func broker(
+        _ name: String, _ type: ConfigType, default value: String?, _ validator: ConfigValidator = .none, doc: String
+    ) -> ConfigDefinition {
+        ConfigDefinition(name, type, default: value, validator, readOnly: true, doc: doc)
+    }
+
+    static let own: [ConfigDefinition] = [
+        broker("node.id", .int, default: "1", .atLeast(0), doc: "This broker's id in the cluster."),
+        broker("broker.id", .int, default: nil, .atLeast(0), doc: "Older name for node.id; both must agree when both are set."),
+        broker(
+            "listeners", .string, default: "PLAINTEXT://:9092",
+            doc: "Addresses the broker listens on, as NAME://host:port; an empty host means all interfaces."),
+        broker(
+            "advertised.listeners", .string, default: nil,
+            doc: "Addresses given to clients in metadata, as NAME://host:port; defaults to listeners."),
+        broker("log.dirs", .string, default: nil, doc: "Comma-separated directories for partition logs and metadata."),
+        broker("log.dir", .string, default: nil, doc: "The data directory, used when log.dirs is unset."),
+        broker("num.partitions", .int, default: "1", .atLeast(1), doc: "Partition count of topics created without one."),
+        broker(
+            "default.replication.factor", .int, default: "1", .atLeast(1),
+            doc: "Replication factor of topics created without one."),
+        broker(
+            "auto.create.topics.enable", .boolean, default: "true",
+            doc: "Whether a metadata request for an unknown topic creates it."),
+        broker(
+            "socket.request.max.bytes", .int, default: "104857600", .atLeast(1),
+            doc: "Largest request in bytes the broker reads; larger ones close the connection."),
+        broker(
+            "log.retention.check.interval.ms", .long, default: "300000", .atLeast(1),
+            doc: "How often in milliseconds the broker looks for segments to delete under retention."),
+        broker(
+            "log.cleaner.backoff.ms", .long, default: "15000", .atLeast(0),
+            doc: "How long the log cleaner sleeps when no log needs compaction."),
+        broker("delete.topic.enable", .boolean, default: "true", doc: "Whether DeleteTopics may delete topics."),
+        broker(
+            "group.initial.rebalance.delay.ms", .int, default: "3000", .atLeast(0),
+            doc: "How long a new consumer group waits for more members before its first rebalance."),
+    ]
+
+    static let derivedFromTopics: [ConfigDefinition] = TopicConfigDefinitions.all.flatMap { topic in
+        topic.synonyms.map { synonym in
+            let unit: String
+            switch synonym.unit {
+            case .same: unit = ""
+            case .minutesToMillis: unit = ", in minutes"
+            case .hoursToMillis: unit = ", in hours"
+            }
+            let earlier = topic.synonyms.prefix { $0.name != synonym.name }.map(\.name)
+            let precedence = earlier.isEmpty ? "" : " Used when \(earlier.joined(separator: " and ")) \(earlier.count == 1 ? "is" : "are") unset."
+            return broker(
+                synonym.name, synonym.type ?? topic.type, default: synonym.defaultValue,
+                synonym.validator ?? topic.validator,
+                doc: "Broker default for the topic config \(topic.name)\(unit).\(precedence)")
+        }
+    }
+}

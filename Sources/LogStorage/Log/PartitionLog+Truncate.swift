@@ -1,0 +1,115 @@
+import KafkaProtocol
+
+extension PartitionLog {
+    /// DeleteRecords: moves the log start offset up to `offset` (at most the high watermark) and
+    /// deletes the segments that lie wholly below it. Returns the new log start offset (the low
+    /// watermark). The manager checkpoints it in the background.
+    @discardableResult
+    public func deleteRecords(before offset: Int64) throws(StorageError) -> Int64 {
+        let (logStart, removed) = try state.withLock { state throws(StorageError) -> (Int64, [String]) in
+            guard offset >= 0, offset <= state.highWatermark else {
+                throw error(.offsetOutOfRange, "cannot move the log start offset to \(offset): it is above the high watermark \(state.highWatermark)", offset: offset)
+            }
+            guard offset > state.logStartOffset else { return (state.logStartOffset, []) }
+            state.logStartOffset = offset
+            state.recoveryPoint = max(state.recoveryPoint, min(offset, state.logEndOffset))
+            var removed: [String] = []
+            while state.segments.count > 1, state.segments[1].baseOffset <= offset {
+                removed += remove(state.segments.removeFirst(), from: &state)
+            }
+            if state.epochCache.truncateFromStart(offset) { writeEpochCache(state.epochCache) }
+            // Snapshots taken at the removed segments' bases; the producers themselves stay (Kafka).
+            do {
+                try state.producers.deleteSnapshots(below: state.segments[0].baseOffset)
+            } catch {
+                logger.warning("cannot delete producer snapshots", metadata: ["error": "\(error)"])
+            }
+            return (offset, removed)
+        }
+        deleteFiles(removed)
+        if !removed.isEmpty {
+            logger.info("deleted segments below the log start offset", metadata: ["logStartOffset": "\(logStart)", "files": "\(removed.count)"])
+        }
+        onLogStartOffsetChange?()
+        return logStart
+    }
+
+    /// Replication: removes every offset at or above `offset`. A batch containing `offset` goes
+    /// whole (followers truncate at batch boundaries). Below the log start, the log restarts
+    /// empty at `offset`.
+    public func truncate(to offset: Int64) throws(StorageError) {
+        let removed = try state.withLock { state throws(StorageError) -> [String] in
+            guard offset >= 0, offset < state.logEndOffset else { return [] }
+            var removed: [String] = []
+            if offset < state.logStartOffset || offset <= state.segments[0].baseOffset {
+                let fresh = try LogSegment.create(dir: directory, baseOffset: offset, config: state.config, io: io)
+                for segment in state.segments where segment.baseOffset != offset {
+                    removed += remove(segment, from: &state)
+                }
+                state.segments = [fresh]
+                state.totalSize = 0
+                state.logStartOffset = offset
+                state.directoryDirty = true
+                state.epochCache.clear()
+                writeEpochCache(state.epochCache)
+                do {
+                    try state.producers.deleteAllSnapshots()
+                } catch {
+                    logger.warning("cannot delete producer snapshots", metadata: ["error": "\(error)"])
+                }
+            } else {
+                while let last = state.segments.last, last.baseOffset >= offset {
+                    removed += remove(state.segments.removeLast(), from: &state)
+                }
+                let active = state.active
+                let cursor = SegmentCursor(
+                    file: active.file, baseOffset: active.baseOffset, position: active.offsetIndex.lookup(offset).position, end: active.size)
+                if let (header, position) = try firstBatch(in: cursor, where: { $0.lastOffset >= offset }) {
+                    let before = active.size
+                    try active.truncate(toPosition: position, firstCutOffset: header.baseOffset)
+                    state.totalSize -= before - active.size
+                }
+            }
+            let end = state.logEndOffset
+            state.highWatermark = min(state.highWatermark, end)
+            state.recoveryPoint = min(state.recoveryPoint, end)
+            if state.epochCache.truncateFromEnd(end) { writeEpochCache(state.epochCache) }
+            // The removed batches may have been any producer's last: reload and replay up to `end`.
+            do {
+                try state.producers.rebuild(segments: state.segments, logStartOffset: state.logStartOffset, logEndOffset: end, nowMs: clock.nowMs)
+            } catch {
+                state.producers.clear()
+                logger.error("cannot rebuild producer state after truncation", metadata: ["error": "\(error)"])
+            }
+            logger.info("truncated log", metadata: ["target": "\(offset)", "logEndOffset": "\(end)"])
+            return removed
+        }
+        deleteFiles(removed)
+    }
+
+    /// Takes a segment out of the books; returns its file paths for deletion after the lock.
+    /// Readers still holding its file keep reading the unlinked inode.
+    private func remove(_ segment: LogSegment, from state: inout State) -> [String] {
+        state.totalSize -= segment.size
+        return [segment.file.path, segment.offsetIndex.entries.path, segment.timeIndex.entries.path]
+    }
+
+    func deleteFiles(_ paths: [String]) {
+        for path in paths {
+            do {
+                try Posix.remove(path)
+            } catch {
+                logger.error("cannot delete segment file", metadata: ["path": "\(path)", "error": "\(error)"])
+            }
+        }
+        if !paths.isEmpty { Posix.syncDirectory(directory) }
+    }
+
+    func writeEpochCache(_ cache: LeaderEpochCache) {
+        do {
+            try cache.write()
+        } catch {
+            logger.error("cannot write leader epoch checkpoint", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// A real `petrel broker` process for integration tests: free port, temp data dir, SIGTERM or
+/// SIGKILL, restart on the same port and data.
+public final class BrokerProcess: @unchecked Sendable {
+    public let port: Int
+    public let dataDir: String
+    public let logPath: String
+    private let extraArguments: [String]
+    private var process: Process?
+
+    public var bootstrap: String { "127.0.0.1:\(port)" }
+
+    public init(extraArguments: [String] = []) throws {
+        self.port = try FreePort.pick()
+        self.dataDir = try TempDirectory.make(prefix: "petrel-it-")
+        self.logPath = dataDir + ".log"
+        self.extraArguments = extraArguments
+    }
+
+    /// The petrel binary: $PETREL_BIN, else the debug build next to this package.
+    public static var binary: String {
+        if let env = ProcessInfo.processInfo.environment["PETREL_BIN"] { return env }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/petrel").path
+    }
+
+    public func start(timeout: TimeInterval = 30) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["broker", "--listen", "127.0.0.1:\(port)", "--data-dir", dataDir] + extraArguments
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        p.standardOutput = log
+        p.standardError = log
+        try p.run()
+        process = p
+        try waitUntilListening(timeout: timeout)
+    }
+
+    public func waitUntilListening(timeout: TimeInterval) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if FreePort.isListening(port) { return }
+            if let p = process, !p.isRunning {
+                throw TestSupportError("broker exited with \(p.terminationStatus); log: \(logTail())")
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw TestSupportError("broker did not listen on \(port) within \(timeout)s; log: \(logTail())")
+    }
+
+    /// SIGKILL: no shutdown hooks, no checkpoints; what the OS had must survive.
+    public func kill9() {
+        guard let p = process else { return }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        process = nil
+    }
+
+    /// SIGTERM and wait for a clean exit.
+    public func stop() {
+        guard let p = process else { return }
+        p.terminate()
+        p.waitUntilExit()
+        process = nil
+    }
+
+    public var isRunning: Bool { process?.isRunning ?? false }
+
+    public func logTail(_ bytes: Int = 4000) -> String {
+        guard let data = FileManager.default.contents(atPath: logPath) else { return "" }
+        return String(decoding: data.suffix(bytes), as: UTF8.self)
+    }
+
+    deinit {
+        if let p = process, p.isRunning {
+            kill(p.processIdentifier, SIGKILL)
+        }
+    }
+}
+
+public struct TestSupportError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+public enum TempDirectory {
+    public static func make(prefix: String) throws -> String {
+        let path = NSTemporaryDirectory() + prefix + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+public enum FreePort {
+    /// Binds port 0 on loopback and returns what the kernel picked.
+    public static func pick() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestSupportError("socket() failed") }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        guard bound else { throw TestSupportError("bind() failed") }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    public static func isListening(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import KafkaProtocol
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import KafkaBroker
+
+@Suite("InitProducerId handler")
+struct InitProducerIdHandlerTests {
+    let dir = ProducerIdTestDirectory()
+
+    func handler() throws -> InitProducerIdHandler {
+        InitProducerIdHandler(producerIds: try ProducerIdManager(dataDir: dir.path))
+    }
+
+    func send(_ request: InitProducerIdRequest, version: Int16, to handler: InitProducerIdHandler) throws -> InitProducerIdResponse {
+        let context = RequestContext(
+            header: RequestHeader(requestApiKey: ApiKey.initProducerId.rawValue, requestApiVersion: version, correlationId: 7, clientId: "test"),
+            apiKey: .initProducerId, eventLoop: MultiThreadedEventLoopGroup.singleton.next(), allocator: ByteBufferAllocator(),
+            clientAddress: "127.0.0.1:1", zeroCopy: false, logger: Logger(label: "init-producer-id-tests", factory: { _ in SwiftLogNoOpLogHandler() }))
+        // Through the wire format of that version, as a client would send it.
+        var writer = MessageWriter(buffer: ByteBuffer())
+        request.encode(to: &writer, version: version)
+        var body = writer.buffer
+        let decoded = try InitProducerIdRequest(from: &body, version: version)
+        guard case .respond(let response) = handler.handle(decoded, context: context) else {
+            throw InitProducerIdTestFailure()
+        }
+        return response
+    }
+
+    @Test("an idempotent producer gets a new id and epoch 0 at every version", arguments: Array(Int16(0)...5))
+    func idempotent(version: Int16) throws {
+        let handler = try handler()
+        let request = InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1, producerId: -1, producerEpoch: -1)
+        let first = try send(request, version: version, to: handler)
+        let second = try send(request, version: version, to: handler)
+        #expect(first.errorCode == 0)
+        #expect(first.producerId >= 0)
+        #expect(first.producerEpoch == 0)
+        #expect(second.producerId != first.producerId)
+    }
+
+    @Test("v3+ with the current id and epoch (KIP-360 reset) gets a fresh id, as from Kafka")
+    func resetWithCurrentId() throws {
+        let handler = try handler()
+        let first = try send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1), version: 4, to: handler)
+        let again = try send(
+            InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1, producerId: first.producerId, producerEpoch: 3),
+            version: 4, to: handler)
+        #expect(again.errorCode == 0)
+        #expect(again.producerId != first.producerId)
+        #expect(again.producerEpoch == 0)
+    }
+
+    @Test("a producer id without an epoch, or the reverse, is INVALID_REQUEST")
+    func halfIdentity() throws {
+        let handler = try handler()
+        for (id, epoch) in [(Int64(5), Int16(-1)), (Int64(-1), Int16(2))] {
+            let response = try send(
+                InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1, producerId: id, producerEpoch: epoch),
+                version: 3, to: handler)
+            #expect(response.errorCode == ErrorCode.invalidRequest.rawValue)
+            #expect(response.producerId == -1)
+            #expect(response.producerEpoch == -1)
+        }
+    }
+
+    @Test("transactional ids: empty is INVALID_REQUEST, bad timeouts INVALID_TRANSACTION_TIMEOUT, else refused clearly")
+    func transactional() throws {
+        let handler = try handler()
+        func code(_ id: String, timeout: Int32) throws -> Int16 {
+            let response = try send(InitProducerIdRequest(transactionalId: id, transactionTimeoutMs: timeout), version: 4, to: handler)
+            #expect(response.producerId == -1)
+            return response.errorCode
+        }
+        #expect(try code("", timeout: 60_000) == ErrorCode.invalidRequest.rawValue)
+        #expect(try code("tx", timeout: 0) == ErrorCode.invalidTransactionTimeout.rawValue)
+        #expect(try code("tx", timeout: 900_001) == ErrorCode.invalidTransactionTimeout.rawValue)
+        #expect(try code("tx", timeout: 900_000) == ErrorCode.transactionalIdAuthorizationFailed.rawValue)
+        #expect(try code("tx", timeout: 60_000) == ErrorCode.transactionalIdAuthorizationFailed.rawValue)
+    }
+
+    @Test("a failure to reserve ids is reported as KAFKA_STORAGE_ERROR")
+    func storageFailure() throws {
+        let handler = InitProducerIdHandler(producerIds: try ProducerIdManager(dataDir: dir.path + "/absent"))
+        let response = try send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1), version: 2, to: handler)
+        #expect(response.errorCode == ErrorCode.kafkaStorageError.rawValue)
+        #expect(response.producerId == -1)
+    }
+}
+
+struct InitProducerIdTestFailure: Error {}

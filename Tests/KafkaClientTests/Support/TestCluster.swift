@@ -1,0 +1,61 @@
+import Foundation
+import KafkaClient
+
+/// Where the integration tests run: a broker named by KAFKA_CLIENT_TEST_BOOTSTRAP (one with
+/// the admin APIs, e.g. Petrel), else librdkafka's mock cluster.
+final class TestCluster: Sendable {
+    static let bootstrapVariable = "KAFKA_CLIENT_TEST_BOOTSTRAP"
+
+    let bootstrap: String
+    let mock: MockCluster?
+
+    static var external: String? {
+        ProcessInfo.processInfo.environment[bootstrapVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Why no cluster can run here, or nil.
+    static var unavailableReason: String? {
+        if external != nil { return nil }
+        guard let reason = MockCluster.unavailableReason else { return nil }
+        let message = "skipping cluster tests: \(reason) (or set \(bootstrapVariable))"
+        print(message)
+        return message
+    }
+
+    static var isAvailable: Bool { unavailableReason == nil }
+
+    /// `brokers` only applies to the mock; an external cluster is what it is.
+    init(brokers: Int = 1) throws {
+        if let external = Self.external {
+            bootstrap = external
+            mock = nil
+        } else {
+            let mock = try MockCluster(brokers: brokers)
+            self.mock = mock
+            bootstrap = mock.bootstrap
+        }
+    }
+
+    var supportsAdmin: Bool { mock == nil }
+
+    func client(clientId: String = "kafka-client-tests") throws -> KafkaClient {
+        var configuration = try KafkaClient.Configuration(bootstrap: bootstrap, clientId: clientId)
+        configuration.connection.requestTimeout = .seconds(15)
+        return KafkaClient(configuration: configuration)
+    }
+
+    /// A fresh topic: through the mock's control port, or CreateTopics on a real broker.
+    func createTopic(_ prefix: String, partitions: Int, client: KafkaClient) async throws -> String {
+        let name = "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+        if let mock {
+            try mock.createTopic(name, partitions: partitions)
+        } else {
+            try await client.createTopic(name, partitions: Int32(partitions), replicationFactor: 1)
+        }
+        return name
+    }
+
+    func stop() {
+        mock?.stop()
+    }
+}
