@@ -32,7 +32,8 @@ enum BrokerRunner {
             logConfig: { resolver.logConfig(overrides: $0) },
             extraHandlers: { registry, services in
                 ConfigHandlers.register(in: &registry, services: services, broker: config, resolver: resolver)
-            })
+            },
+            groupCoordinator: config.groupCoordinator)
         let broker: Broker
         do {
             broker = try await Broker.start(options: options, logger: logger)

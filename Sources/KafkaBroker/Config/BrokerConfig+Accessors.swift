@@ -27,4 +27,15 @@ extension BrokerConfig {
     public var logMessageTimestampType: String { topicDefault("message.timestamp.type")?.canonical ?? "CreateTime" }
     public var logCleanupPolicy: [String] { topicDefault("cleanup.policy")?.items ?? ["delete"] }
     public var compressionType: String { topicDefault("compression.type")?.canonical ?? "producer" }
+
+    /// The group coordinator's settings from offsets.* keys.
+    public var groupCoordinator: GroupCoordinatorConfig {
+        var c = GroupCoordinatorConfig()
+        c.offsetsTopicPartitions = Int32(truncatingIfNeeded: int("offsets.topic.num.partitions") ?? 50)
+        c.offsetsTopicReplicationFactor = Int16(clamping: int("offsets.topic.replication.factor") ?? 1)
+        c.offsetsTopicSegmentBytes = Int(int("offsets.topic.segment.bytes") ?? 104_857_600)
+        c.offsetMetadataMaxBytes = Int(int("offset.metadata.max.bytes") ?? 4096)
+        c.offsetsLoadBufferBytes = Int(int("offsets.load.buffer.size") ?? 5_242_880)
+        return c
+    }
 }

@@ -53,6 +53,21 @@ public enum BrokerConfigDefinitions {
             "socket.request.max.bytes", .int, default: "104857600", .atLeast(1),
             doc: "Largest request in bytes the broker reads; larger ones close the connection."),
         broker(
+            "offsets.topic.num.partitions", .int, default: "50", .atLeast(1),
+            doc: "Partitions of __consumer_offsets when it is created; fixed afterwards, since groups are placed by it."),
+        broker(
+            "offsets.topic.replication.factor", .short, default: "1", .atLeast(1),
+            doc: "Replication factor of __consumer_offsets when it is created."),
+        broker(
+            "offsets.topic.segment.bytes", .int, default: "104857600", .atLeast(1),
+            doc: "Segment size of __consumer_offsets, kept small so compaction and loading stay fast."),
+        broker(
+            "offset.metadata.max.bytes", .int, default: "4096", .atLeast(0),
+            doc: "Longest metadata string an offset commit may carry."),
+        broker(
+            "offsets.load.buffer.size", .int, default: "5242880", .atLeast(1),
+            doc: "Bytes read at a time while loading __consumer_offsets."),
+        broker(
             "log.retention.check.interval.ms", .long, default: "300000", .atLeast(1),
             doc: "How often in milliseconds the broker looks for segments to delete under retention."),
         broker(

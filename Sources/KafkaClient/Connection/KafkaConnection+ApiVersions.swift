@@ -13,8 +13,9 @@ extension KafkaConnection {
     static let softwareVersion = "0.1.0"
 
     /// ApiVersions v3 first. A broker that does not know v3 answers UNSUPPORTED_VERSION in the
-    /// v0 format (the response header is always v0), usually with its ranges; if the list is
-    /// empty we ask again at v0.
+    /// v0 format (the response header is always v0), usually with its ranges. If that list is
+    /// empty or does not parse (librdkafka's mock writes it in its own format), we ask again
+    /// at v0, which every broker speaks.
     static func negotiateVersions(channel: any Channel, options: Options, label: String) async throws
         -> ApiVersionTable
     {
@@ -22,8 +23,9 @@ extension KafkaConnection {
         var body = try await exchangeApiVersions(channel: channel, request: request, version: 3, options: options)
         let errorCode = body.getInteger(at: body.readerIndex, as: Int16.self)
         if errorCode == ErrorCode.unsupportedVersion.rawValue {
-            let v0 = try decode(&body, version: 0, label: label)
-            if !v0.apiKeys.isEmpty { return ApiVersionTable(response: v0) }
+            if let v0 = try? ApiVersionsResponse(from: &body, version: 0), !v0.apiKeys.isEmpty {
+                return ApiVersionTable(response: v0)
+            }
             var retry = try await exchangeApiVersions(channel: channel, request: request, version: 0, options: options)
             return try table(from: decode(&retry, version: 0, label: label), label: label)
         }

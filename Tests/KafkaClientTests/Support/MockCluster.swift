@@ -23,22 +23,27 @@ final class MockCluster: @unchecked Sendable {
     let control: String
     private let process: Process
 
+    private init(process: Process, bootstrap: String, control: String) {
+        self.process = process
+        self.bootstrap = bootstrap
+        self.control = control
+    }
+
     /// Starts a cluster of `brokers` brokers and waits until it has printed its addresses.
-    init(brokers: Int = 1, timeout: TimeInterval = 20) throws {
+    static func start(brokers: Int = 1, timeout: Duration = .seconds(20)) async throws -> MockCluster {
         let dir = try TestDirs.make(prefix: "kafka-client-mock-")
         let info = dir + "/info"
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.python)
-        p.arguments = [Self.script, "--brokers", "\(brokers)", "--info-file", info]
+        p.executableURL = URL(fileURLWithPath: python)
+        p.arguments = [script, "--brokers", "\(brokers)", "--info-file", info]
         p.standardOutput = FileHandle.nullDevice
         let log = dir + "/log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try p.run()
-        process = p
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = ContinuousClock.now + timeout
         var lines: [String: String] = [:]
-        while Date() < deadline {
+        while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: info, encoding: .utf8) {
                 for line in text.split(separator: "\n") {
                     let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
@@ -47,15 +52,14 @@ final class MockCluster: @unchecked Sendable {
                 if lines["BOOTSTRAP"] != nil, lines["CONTROL"] != nil { break }
             }
             if !p.isRunning { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         guard let bootstrap = lines["BOOTSTRAP"], let control = lines["CONTROL"] else {
-            p.terminate()
+            kill(p.processIdentifier, SIGKILL)
             let err = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             throw TestError("mock cluster did not start: \(err.suffix(2000))")
         }
-        self.bootstrap = bootstrap
-        self.control = control
+        return MockCluster(process: p, bootstrap: bootstrap, control: control)
     }
 
     /// Creates a topic through the control port ("create_topic name partitions rf").
@@ -64,14 +68,21 @@ final class MockCluster: @unchecked Sendable {
         guard reply == "OK" else { throw TestError("create_topic \(name): \(reply)") }
     }
 
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+    /// SIGTERM, then SIGKILL if the mock has not exited within two seconds (its shutdown can
+    /// hang while clients are still connected).
+    func stop() async {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = ContinuousClock.now + .seconds(2)
+        while process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
         }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
-    deinit { stop() }
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
 
     /// One line out, one line back, over a fresh TCP connection.
     static func lineRequest(_ address: String, _ line: String) throws -> String {

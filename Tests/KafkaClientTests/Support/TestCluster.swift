@@ -24,15 +24,39 @@ final class TestCluster: Sendable {
 
     static var isAvailable: Bool { unavailableReason == nil }
 
-    /// `brokers` only applies to the mock; an external cluster is what it is.
-    init(brokers: Int = 1) throws {
-        if let external = Self.external {
-            bootstrap = external
-            mock = nil
+    private init(bootstrap: String, mock: MockCluster?) {
+        self.bootstrap = bootstrap
+        self.mock = mock
+    }
+
+    /// Runs `body` against a fresh cluster (`brokers` applies to the mock only) and a client
+    /// for it; the client is shut down and the mock stopped whatever `body` does.
+    static func run<T>(
+        brokers: Int = 1, _ body: (TestCluster, KafkaClient) async throws -> T
+    ) async throws -> T {
+        let cluster: TestCluster
+        if let external {
+            cluster = TestCluster(bootstrap: external, mock: nil)
         } else {
-            let mock = try MockCluster(brokers: brokers)
-            self.mock = mock
-            bootstrap = mock.bootstrap
+            let mock = try await MockCluster.start(brokers: brokers)
+            cluster = TestCluster(bootstrap: mock.bootstrap, mock: mock)
+        }
+        let client: KafkaClient
+        do {
+            client = try cluster.client()
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        do {
+            let result = try await body(cluster, client)
+            await client.shutdown()
+            await cluster.stop()
+            return result
+        } catch {
+            await client.shutdown()
+            await cluster.stop()
+            throw error
         }
     }
 
@@ -55,7 +79,7 @@ final class TestCluster: Sendable {
         return name
     }
 
-    func stop() {
-        mock?.stop()
+    func stop() async {
+        await mock?.stop()
     }
 }
