@@ -29,11 +29,12 @@ public enum DurationText {
         return product
     }
 
-    /// The largest unit that divides `milliseconds` exactly: 129600000 -> "36h", -1 -> "forever".
+    /// The largest unit up to days that divides `milliseconds` exactly: 129600000 -> "36h",
+    /// 604800000 -> "7d" (how people say it), -1 -> "forever".
     public static func format(milliseconds: Int64) -> String {
         if milliseconds < 0 { return "forever" }
         if milliseconds == 0 { return "0ms" }
-        for (suffix, scale) in units.reversed() where milliseconds % scale == 0 {
+        for (suffix, scale) in units.reversed() where suffix != "w" && milliseconds % scale == 0 {
             return "\(milliseconds / scale)\(suffix)"
         }
         return "\(milliseconds)ms"

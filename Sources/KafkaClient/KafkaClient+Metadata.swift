@@ -83,25 +83,33 @@ extension KafkaClient {
 
     /// Runs `body` until it succeeds, fails with a non-retriable error, or runs out of
     /// attempts; between attempts the topic's metadata is dropped and the wait doubles.
+    // Swift 6.3's optimizer crashes (CopyPropagation, ownership verifier) on this generic async
+    // retry loop in release builds; it is not a hot path, so it is left unoptimized.
+    @_optimize(none)
     func withRetries<T: Sendable>(
         topic: String?, _ body: @Sendable () async throws -> T
     ) async throws -> T {
         var delay = configuration.retryBackoff
         var attempt = 1
         while true {
+            let failure: KafkaClientError
             do {
                 return try await body()
-            } catch let error as KafkaClientError where error.isRetriable && attempt < configuration.maxAttempts {
-                // A bootstrap that never answered is a wrong address, not a broker restarting.
-                if case .connectionFailed = error.kind, metadata.brokers.isEmpty { throw error }
-                logger.debug(
-                    "retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)", "topic": "\(topic ?? "-")"])
-                if let topic { invalidate(topic: topic) }
-                if error.code == .notController { metadata.controllerId = -1 }
-                try await Task.sleep(for: delay)
-                delay *= 2
-                attempt += 1
+            } catch {
+                guard let clientError = error as? KafkaClientError, clientError.isRetriable,
+                    attempt < configuration.maxAttempts
+                else { throw error }
+                failure = clientError
             }
+            // A bootstrap that never answered is a wrong address, not a broker restarting.
+            if case .connectionFailed = failure.kind, metadata.brokers.isEmpty { throw failure }
+            logger.debug(
+                "retrying", metadata: ["error": "\(failure)", "attempt": "\(attempt)", "topic": "\(topic ?? "-")"])
+            if let topic { invalidate(topic: topic) }
+            if failure.code == .notController { metadata.controllerId = -1 }
+            try await Task.sleep(for: delay)
+            delay *= 2
+            attempt += 1
         }
     }
 }

@@ -144,10 +144,11 @@ extension KafkaClient {
                     .protocolViolation("Produce response has no partition \(partition)"), api: .produce, topic: topic,
                     partition: partition, broker: connection.brokerLabel)
             }
+            // Per-record messages say why (e.g. a keyless record on a compacted topic).
             let recordErrors = result.recordErrors.compactMap(\.batchIndexErrorMessage).joined(separator: "; ")
             if let error = KafkaClientError.check(
                 result.errorCode, api: .produce, topic: topic, partition: partition, broker: connection.brokerLabel,
-                message: result.errorMessage ?? (recordErrors.isEmpty ? nil : recordErrors))
+                message: recordErrors.isEmpty ? result.errorMessage : recordErrors)
             {
                 throw error
             }

@@ -164,12 +164,4 @@ public actor KafkaClient {
             throw firstError ?? KafkaClientError(.invalidBootstrap(""))
         }
     }
-
-    /// Forgets a connection that failed, so the next use reconnects.
-    func dropConnection(_ connection: KafkaConnection) async {
-        if let id = connection.nodeId, let task = connections[id], (try? await task.value) === connection {
-            connections[id] = nil
-        }
-        await connection.close()
-    }
 }

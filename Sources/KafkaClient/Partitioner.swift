@@ -4,8 +4,9 @@ import NIOCore
 /// (`BuiltInPartitioner.partitionForKey`: `toPositive(murmur2(key)) % numPartitions`), so
 /// keys land on the same partitions whichever client wrote them.
 public enum Partitioner {
+    /// 0 when `partitionCount` is not positive (there is nothing else to choose).
     public static func partition(forKey key: ByteBuffer, partitionCount: Int) -> Int32 {
-        precondition(partitionCount > 0, "partitionCount must be positive")
+        guard partitionCount > 0 else { return 0 }
         let hash = key.withUnsafeReadableBytes { murmur2($0) }
         return Int32(Int(toPositive(hash)) % partitionCount)
     }

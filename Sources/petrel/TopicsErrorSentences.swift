@@ -90,7 +90,9 @@ enum TopicsErrorSentences {
         case .messageTooLarge, .recordListTooLarge:
             return "The message is larger than topic \(topic) accepts (max.message.bytes); send a smaller message or raise the limit."
         case .invalidRecord:
-            return "The broker refused the message for \(topic)\(detail); a compacted topic needs messages with a --key."
+            let keyless = (error.message ?? "").lowercased().contains("key")
+            let advice = keyless ? "a compacted topic needs messages with a --key" : "check the message and try again"
+            return "The broker refused the message for \(topic)\(detail); \(advice)."
         case .notEnoughReplicas, .notEnoughReplicasAfterAppend:
             return "Topic \(topic) has fewer in-sync replicas than min.insync.replicas; wait for the brokers to catch up and try again."
         case .offsetOutOfRange:

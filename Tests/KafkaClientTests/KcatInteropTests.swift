@@ -9,14 +9,14 @@ import Testing
 @Suite(
     .serialized,
     .enabled(if: TestCluster.isAvailable, "needs the librdkafka mock cluster venv"),
-    .enabled(if: Kcat.path != nil, "needs kcat on PATH"))
+    .enabled(if: KcatTool.path != nil, "needs kcat on PATH"))
 struct KcatInteropTests {
     @Test(arguments: ["none", "gzip", "snappy", "lz4", "zstd"])
     func weReadWhatLibrdkafkaWrote(codec: String) async throws {
         try await TestCluster.run { cluster, client in
             let topic = try await cluster.createTopic("from-kcat-\(codec)", partitions: 1, client: client)
             let lines = (0..<50).map { "key\($0 % 5):value number \($0) " + String(repeating: "x", count: $0) }
-            try Kcat.run([
+            try KcatTool.run([
                 "-P", "-b", cluster.bootstrap, "-t", topic, "-p", "0", "-z", codec, "-K", ":", "-H", "origin=kcat",
             ], input: lines.joined(separator: "\n") + "\n")
             let records = try await ProduceFetchTests.readAll(client, topic)
@@ -36,7 +36,7 @@ struct KcatInteropTests {
                 ProducerRecord(key: "k\(i)", value: "v\(i)-" + String(repeating: "y", count: i), headers: [("h", "\(i)")])
             }
             try await client.produce(topic: topic, partition: 0, records: sent, compression: codec)
-            let output = try Kcat.run([
+            let output = try KcatTool.run([
                 "-C", "-b", cluster.bootstrap, "-t", topic, "-p", "0", "-o", "beginning", "-e", "-q",
                 "-f", "%o|%k|%s|%h\\n",
             ])
@@ -47,7 +47,7 @@ struct KcatInteropTests {
 }
 
 /// Runs kcat with a timeout.
-enum Kcat {
+enum KcatTool {
     static let path: String? = ["/usr/bin/kcat", "/usr/local/bin/kcat", "/usr/bin/kafkacat"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 

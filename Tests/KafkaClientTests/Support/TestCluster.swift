@@ -1,13 +1,20 @@
 import Foundation
 import KafkaClient
+import TestSupport
 
-/// Where the integration tests run: a broker named by KAFKA_CLIENT_TEST_BOOTSTRAP (one with
-/// the admin APIs, e.g. Petrel), else librdkafka's mock cluster.
+/// Where the integration tests run:
+/// - KAFKA_CLIENT_TEST_BOOTSTRAP=host:port: that cluster (it must serve the admin APIs);
+/// - KAFKA_CLIENT_TEST_BROKER=petrel: a fresh `petrel broker` process per test (TestSupport);
+/// - otherwise librdkafka's mock cluster (no admin APIs; topics via its control port).
 final class TestCluster: Sendable {
     static let bootstrapVariable = "KAFKA_CLIENT_TEST_BOOTSTRAP"
+    static let brokerVariable = "KAFKA_CLIENT_TEST_BROKER"
 
     let bootstrap: String
     let mock: MockCluster?
+    let broker: BrokerProcess?
+
+    static var usePetrel: Bool { ProcessInfo.processInfo.environment[brokerVariable] == "petrel" }
 
     static var external: String? {
         ProcessInfo.processInfo.environment[bootstrapVariable].flatMap { $0.isEmpty ? nil : $0 }
@@ -16,6 +23,12 @@ final class TestCluster: Sendable {
     /// Why no cluster can run here, or nil.
     static var unavailableReason: String? {
         if external != nil { return nil }
+        if usePetrel {
+            if FileManager.default.isExecutableFile(atPath: BrokerProcess.binary) { return nil }
+            let message = "skipping cluster tests: no petrel binary at \(BrokerProcess.binary)"
+            print(message)
+            return message
+        }
         guard let reason = MockCluster.unavailableReason else { return nil }
         let message = "skipping cluster tests: \(reason) (or set \(bootstrapVariable))"
         print(message)
@@ -24,9 +37,10 @@ final class TestCluster: Sendable {
 
     static var isAvailable: Bool { unavailableReason == nil }
 
-    private init(bootstrap: String, mock: MockCluster?) {
+    private init(bootstrap: String, mock: MockCluster? = nil, broker: BrokerProcess? = nil) {
         self.bootstrap = bootstrap
         self.mock = mock
+        self.broker = broker
     }
 
     /// Runs `body` against a fresh cluster (`brokers` applies to the mock only) and a client
@@ -36,7 +50,11 @@ final class TestCluster: Sendable {
     ) async throws -> T {
         let cluster: TestCluster
         if let external {
-            cluster = TestCluster(bootstrap: external, mock: nil)
+            cluster = TestCluster(bootstrap: external)
+        } else if usePetrel {
+            let broker = try BrokerProcess()
+            try broker.start()
+            cluster = TestCluster(bootstrap: broker.bootstrap, broker: broker)
         } else {
             let mock = try await MockCluster.start(brokers: brokers)
             cluster = TestCluster(bootstrap: mock.bootstrap, mock: mock)
@@ -81,5 +99,6 @@ final class TestCluster: Sendable {
 
     func stop() async {
         await mock?.stop()
+        broker?.stop()
     }
 }
