@@ -47,17 +47,21 @@ public struct ConsumeSequence: AsyncSequence, Sendable {
                 }
                 if Task.isCancelled { return nil }
                 let from = try await resolvePosition()
+                let fetched: FetchedRecords
                 do {
-                    let fetched = try await sequence.client.fetchRecords(
+                    fetched = try await sequence.client.fetchRecords(
                         topic: sequence.topic, partition: sequence.partition, offset: from,
                         maxWaitMs: sequence.maxWaitMs, minBytes: 1, maxBytes: sequence.maxBytes)
-                    position = fetched.nextOffset
-                    buffered = fetched.records
-                    index = 0
-                } catch let error as KafkaClientError where error.code == .offsetOutOfRange {
+                } catch {
+                    // No `catch let ... as ... where` in async loops: it crashes the 6.3 optimizer.
+                    guard (error as? KafkaClientError)?.code == .offsetOutOfRange else { throw error }
                     let end = try await offset(.latest)
                     position = from > end ? end : try await offset(.earliest)
+                    continue
                 }
+                position = fetched.nextOffset
+                buffered = fetched.records
+                index = 0
             }
         }
 

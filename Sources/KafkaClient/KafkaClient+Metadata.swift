@@ -14,8 +14,10 @@ extension KafkaClient {
         let response: MetadataResponse
         do {
             response = try await anyConnection().send(request)
-        } catch let error as KafkaClientError where error.kind == .connectionClosed || error.isTimeout {
+        } catch {
             // The shared connection died; one more try on a fresh one.
+            guard let clientError = error as? KafkaClientError, clientError.kind == .connectionClosed || clientError.isTimeout
+            else { throw error }
             bootstrapConnection = nil
             response = try await anyConnection().send(request)
         }
