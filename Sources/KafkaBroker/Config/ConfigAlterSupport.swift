@@ -26,6 +26,17 @@ struct ConfigAlterSupport: Sendable {
 
     static let duplicateResourceError = BrokerError(.invalidRequest, "Each resource must appear at most once.")
 
+    /// The outcome of each resource of an alter request, in order: duplicates are refused
+    /// outright, the rest go through `alter`.
+    static func outcomes<Resource>(
+        _ resources: [Resource], id: (Resource) -> (type: Int8, name: String), alter: (Resource) -> BrokerError?
+    ) -> [(resource: Resource, error: BrokerError?)] {
+        let duplicates = duplicateResources(resources.map(id))
+        return resources.enumerated().map { index, resource in
+            (resource, duplicates.contains(index) ? duplicateResourceError : alter(resource))
+        }
+    }
+
     /// Duplicate keys and missing values are request errors, before anything is validated.
     static func checkEntries(names: [String], nullValued: [String]) -> BrokerError? {
         if Set(names).count != names.count {

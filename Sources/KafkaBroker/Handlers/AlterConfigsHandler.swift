@@ -9,12 +9,11 @@ struct AlterConfigsHandler: ApiHandler {
     let support: ConfigAlterSupport
 
     func handle(_ request: AlterConfigsRequest, context: RequestContext) -> HandlerResult<AlterConfigsResponse> {
-        let duplicates = ConfigAlterSupport.duplicateResources(request.resources.map { ($0.resourceType, $0.resourceName) })
         var response = AlterConfigsResponse()
-        for (index, resource) in request.resources.enumerated() {
-            let error = duplicates.contains(index)
-                ? ConfigAlterSupport.duplicateResourceError
-                : alter(resource, validateOnly: request.validateOnly)
+        let outcomes = ConfigAlterSupport.outcomes(
+            request.resources, id: { ($0.resourceType, $0.resourceName) },
+            alter: { alter($0, validateOnly: request.validateOnly) })
+        for (resource, error) in outcomes {
             response.responses.append(.init(
                 errorCode: error?.code.rawValue ?? 0, errorMessage: error?.message,
                 resourceType: resource.resourceType, resourceName: resource.resourceName))

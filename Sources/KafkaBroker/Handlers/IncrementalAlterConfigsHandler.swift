@@ -25,12 +25,11 @@ struct IncrementalAlterConfigsHandler: ApiHandler {
     }
 
     func handle(_ request: IncrementalAlterConfigsRequest, context: RequestContext) -> HandlerResult<IncrementalAlterConfigsResponse> {
-        let duplicates = ConfigAlterSupport.duplicateResources(request.resources.map { ($0.resourceType, $0.resourceName) })
         var response = IncrementalAlterConfigsResponse()
-        for (index, resource) in request.resources.enumerated() {
-            let error = duplicates.contains(index)
-                ? ConfigAlterSupport.duplicateResourceError
-                : alter(resource, validateOnly: request.validateOnly)
+        let outcomes = ConfigAlterSupport.outcomes(
+            request.resources, id: { ($0.resourceType, $0.resourceName) },
+            alter: { alter($0, validateOnly: request.validateOnly) })
+        for (resource, error) in outcomes {
             response.responses.append(.init(
                 errorCode: error?.code.rawValue ?? 0, errorMessage: error?.message,
                 resourceType: resource.resourceType, resourceName: resource.resourceName))
