@@ -20,6 +20,10 @@ final class KafkaConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     /// Finished responses waiting for earlier ones; nil value = no response (acks=0).
     private var ready: [Int: EncodedResponse?] = [:]
     private var closing = false
+    /// Inside a read burst, responses are flushed once at its end (channelReadComplete), so
+    /// pipelined requests get their answers in one write instead of one syscall each.
+    private var reading = false
+    private var unflushed = false
 
     init(dispatcher: RequestDispatcher, logger: Logger, zeroCopy: Bool) {
         self.dispatcher = dispatcher
@@ -36,6 +40,7 @@ final class KafkaConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing, let info else { return }
+        reading = true
         let frame = unwrapInboundIn(data)
         let sequence = nextSequence
         nextSequence += 1
@@ -83,7 +88,21 @@ final class KafkaConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
                 wrote = true
             }
         }
-        if wrote { context.flush() }
+        guard wrote else { return }
+        if reading {
+            unflushed = true
+        } else {
+            context.flush()
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        reading = false
+        if unflushed {
+            unflushed = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     private func close(context: ChannelHandlerContext, reason: String) {
