@@ -63,6 +63,9 @@ public final class Broker: Sendable {
 
     /// Opens (and recovers) the data directory, then starts listening.
     public static func start(options: Options, group: (any EventLoopGroup)? = nil, logger: Logger) async throws -> Broker {
+        if let limit = FileDescriptorLimit.raiseToHardLimit() {
+            logger.info("open file limit", metadata: ["nofile": "\(limit)"])
+        }
         let services = try BrokerServices(options: options, logger: logger)
         var registry = ApiRegistry()
         services.registerCoreHandlers(in: &registry)
@@ -103,6 +106,8 @@ public final class BrokerServices: Sendable {
     public let configPolicy: any TopicConfigPolicy
     let deleteTopicEnable: Bool
     let fetchSessions = FetchSessionCache()
+    /// Admin changes run here, off the event loops.
+    public let admin = AdminExecutor()
     public let producerIds: ProducerIdManager
     public let clock: @Sendable () -> Int64
 
@@ -122,18 +127,18 @@ public final class BrokerServices: Sendable {
     }
 
     func registerCoreHandlers(in registry: inout ApiRegistry) {
-        registry.register(MetadataHandler(identity: identity, topics: topics, defaults: topicDefaults))
+        registry.register(MetadataHandler(identity: identity, topics: topics, defaults: topicDefaults, admin: admin))
         registry.register(ProduceHandler(topics: topics, metrics: metrics, clock: clock))
         registry.register(FetchHandler(topics: topics, sessions: fetchSessions, metrics: metrics))
         registry.register(ListOffsetsHandler(topics: topics))
         let brokers: @Sendable () -> [Int32] = { [identity] in [identity.nodeId] }
-        registry.register(CreateTopicsHandler(
-            identity: identity, topics: topics, defaults: topicDefaults, configPolicy: configPolicy, liveBrokers: brokers))
-        registry.register(DeleteTopicsHandler(topics: topics, deletionEnabled: deleteTopicEnable))
-        registry.register(CreatePartitionsHandler(topics: topics, liveBrokers: brokers))
+        registry.register(OffloadedHandler(CreateTopicsHandler(
+            identity: identity, topics: topics, defaults: topicDefaults, configPolicy: configPolicy, liveBrokers: brokers), on: admin))
+        registry.register(OffloadedHandler(DeleteTopicsHandler(topics: topics, deletionEnabled: deleteTopicEnable), on: admin))
+        registry.register(OffloadedHandler(CreatePartitionsHandler(topics: topics, liveBrokers: brokers), on: admin))
         registry.register(DescribeClusterHandler(identity: identity, clusterId: topics.clusterId))
         registry.register(OffsetForLeaderEpochHandler(topics: topics))
-        registry.register(DeleteRecordsHandler(topics: topics))
+        registry.register(OffloadedHandler(DeleteRecordsHandler(topics: topics), on: admin))
         registry.register(DescribeLogDirsHandler(topics: topics, dataDir: dataDir))
         registry.register(InitProducerIdHandler(producerIds: producerIds))
         registry.register(FindCoordinatorHandler(identity: identity, groups: groupCoordinator))
@@ -141,7 +146,9 @@ public final class BrokerServices: Sendable {
         registry.register(OffsetFetchHandler(groups: groupCoordinator))
     }
 
+    /// Stops the admin thread (finishing queued changes), then closes every log.
     func close() {
+        admin.close()
         logManager.closeAll()
     }
 }

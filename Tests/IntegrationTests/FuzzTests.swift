@@ -16,7 +16,8 @@ import TestSupport
         let broker = try BrokerProcess()
         try broker.start()
         defer { broker.stop() }
-        let seed = UInt64.random(in: 1...UInt64.max)
+        // PETREL_FUZZ_SEED replays a run whose seed a failure printed.
+        let seed = ProcessInfo.processInfo.environment["PETREL_FUZZ_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64.max)
         print("FuzzTests: seed \(seed), \(Self.seconds)s")
         var rng = SplitMix64(seed: seed)
 

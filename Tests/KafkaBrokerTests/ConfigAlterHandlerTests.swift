@@ -116,7 +116,7 @@ import Testing
     @Test func registeredVersionsMatchKafka() throws {
         let f = try ConfigHandlerFixture()
         var registry = ApiRegistry()
-        ConfigHandlers.register(in: &registry, store: f.store, nodeId: 1, resolver: f.resolver)
+        ConfigHandlers.register(in: &registry, store: f.store, nodeId: 1, resolver: f.resolver, admin: AdminExecutor())
         let ranges = Dictionary(uniqueKeysWithValues: registry.supportedVersions.map { ($0.key, $0.range) })
         #expect(ranges == [32: 0...4, 33: 0...2, 44: 0...1])
     }

@@ -35,15 +35,18 @@ public enum ConfigHandlers {
     public static func register(
         in registry: inout ApiRegistry, services: BrokerServices, broker: BrokerConfig, resolver: TopicConfigResolver
     ) {
-        register(in: &registry, store: services.topics, nodeId: services.identity.nodeId, resolver: resolver)
+        register(
+            in: &registry, store: services.topics, nodeId: services.identity.nodeId, resolver: resolver, admin: services.admin)
     }
 
     public static func register(
-        in registry: inout ApiRegistry, store: any TopicConfigStore, nodeId: Int32, resolver: TopicConfigResolver
+        in registry: inout ApiRegistry, store: any TopicConfigStore, nodeId: Int32, resolver: TopicConfigResolver,
+        admin: AdminExecutor
     ) {
         let alter = ConfigAlterSupport(store: store, resolver: resolver, nodeId: nodeId, lock: ConfigAlterLock())
         registry.register(DescribeConfigsHandler(topics: store, resolver: resolver, nodeId: nodeId))
-        registry.register(AlterConfigsHandler(support: alter))
-        registry.register(IncrementalAlterConfigsHandler(support: alter))
+        // Alters persist the metadata file (fsync), so they run off the event loop.
+        registry.register(OffloadedHandler(AlterConfigsHandler(support: alter), on: admin))
+        registry.register(OffloadedHandler(IncrementalAlterConfigsHandler(support: alter), on: admin))
     }
 }

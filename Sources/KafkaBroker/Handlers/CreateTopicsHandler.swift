@@ -15,9 +15,17 @@ struct CreateTopicsHandler: ApiHandler {
         var seen: [String: Int] = [:]
         for topic in request.topics { seen[topic.name, default: 0] += 1 }
         var response = CreateTopicsResponse()
+        // Kafka refuses the whole request when its topics add too many partitions together.
+        let requested = request.topics.reduce(0) { total, topic in
+            total + (topic.assignments.isEmpty ? Int(max(topic.numPartitions, 0)) : topic.assignments.count)
+        }
+        let tooMany = PartitionBudget.requestLimitProblem(requested)
         for topic in request.topics {
             var result = CreateTopicsResponse.CreatableTopicResult(name: topic.name)
-            if seen[topic.name, default: 0] > 1 {
+            if let tooMany {
+                result.errorCode = tooMany.code.rawValue
+                result.errorMessage = tooMany.message
+            } else if seen[topic.name, default: 0] > 1 {
                 result.errorCode = ErrorCode.invalidRequest.rawValue
                 result.errorMessage = "Create topics request from client `\(context.clientId)` contains multiple entries for the following topics: \(topic.name)"
             } else {

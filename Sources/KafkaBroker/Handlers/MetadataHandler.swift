@@ -8,6 +8,8 @@ struct MetadataHandler: ApiHandler {
     let identity: BrokerIdentity
     let topics: TopicRegistry
     let defaults: TopicDefaults
+    /// Auto-created topics are created here, off the event loop.
+    let admin: AdminExecutor
 
     func handle(_ request: MetadataRequest, context: RequestContext) -> HandlerResult<MetadataResponse> {
         var response = MetadataResponse(
@@ -20,17 +22,31 @@ struct MetadataHandler: ApiHandler {
             return .respond(response)
         }
         let allowCreate = defaults.autoCreate && (context.apiVersion < 4 || request.allowAutoTopicCreation)
-        for requested in request.topics ?? [] {
-            if let name = requested.name {
-                response.topics.append(lookup(name: name, allowCreate: allowCreate, context: context))
-            } else if let state = topics.topic(id: requested.topicId) {
-                response.topics.append(describe(state, version: context.apiVersion))
-            } else {
-                response.topics.append(
-                    .init(errorCode: ErrorCode.unknownTopicId.rawValue, name: nil, topicId: requested.topicId))
-            }
+        let requested = request.topics ?? []
+        let creates = allowCreate && requested.contains { $0.name.map { topics.topic(named: $0) == nil } ?? false }
+        guard creates else {
+            response.topics = describe(requested, allowCreate: false, context: context)
+            return .respond(response)
         }
-        return .respond(response)
+        let base = response
+        return .later(admin.run(on: context.eventLoop) { [self] in
+            var response = base
+            response.topics = describe(requested, allowCreate: true, context: context)
+            return response
+        })
+    }
+
+    private func describe(
+        _ requested: [MetadataRequest.MetadataRequestTopic], allowCreate: Bool, context: RequestContext
+    ) -> [MetadataResponse.MetadataResponseTopic] {
+        requested.map { requested in
+            if let name = requested.name {
+                return lookup(name: name, allowCreate: allowCreate, context: context)
+            } else if let state = topics.topic(id: requested.topicId) {
+                return describe(state, version: context.apiVersion)
+            }
+            return .init(errorCode: ErrorCode.unknownTopicId.rawValue, name: nil, topicId: requested.topicId)
+        }
     }
 
     private func lookup(name: String, allowCreate: Bool, context: RequestContext) -> MetadataResponse.MetadataResponseTopic {

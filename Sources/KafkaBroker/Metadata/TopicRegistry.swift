@@ -17,6 +17,7 @@ public final class TopicRegistry: Sendable {
     private let topics: Mutex<[String: TopicState]>
     /// Serializes admin changes so two creates cannot interleave their file writes.
     private let changeLock = Mutex(())
+    private let budget = PartitionBudget()
 
     public init(
         dataDir: String, logManager: LogManager, logger: Logger,
@@ -40,6 +41,21 @@ public final class TopicRegistry: Sendable {
         }
         self.topics = Mutex(loaded)
         if contents.topics.isEmpty { try file.save(contents) }
+        removeStrayLogs()
+    }
+
+    /// Deletes partition logs no topic owns (a create cut short by a crash, or a deleted topic's
+    /// log of another id), so a later topic of the same name starts empty.
+    private func removeStrayLogs() {
+        let owned = topics.withLock { all in
+            Set(all.values.flatMap { state in state.partitions.map { TopicPartition(topic: $0.topic, partition: $0.index) } })
+        }
+        for key in logManager.allLogs.keys where !owned.contains(key) {
+            logger.warning("removing stray partition log", metadata: ["topic": "\(key.topic)", "partition": "\(key.partition)"])
+            do { try logManager.deleteLog(topic: key.topic, partition: key.partition) } catch {
+                logger.error("could not delete stray partition log", metadata: ["topic": "\(key.topic)", "error": "\(error)"])
+            }
+        }
     }
 
     public func topic(named name: String) -> TopicState? { topics.withLock { $0[name] } }
@@ -58,7 +74,9 @@ public final class TopicRegistry: Sendable {
 
     // MARK: changes
 
-    /// Creates a topic after the caller validated name, counts and configs.
+    /// Creates a topic after the caller validated name, counts and configs. The partition logs
+    /// are created before the metadata file names the topic: a crash in between leaves stray
+    /// directories that the next start removes, never a topic without its logs.
     @discardableResult
     public func createTopic(name: String, partitions: Int32, replicationFactor: Int16, configs: [String: String]) throws(BrokerError) -> TopicState {
         try changeLock.withLock { _ throws(BrokerError) in
@@ -68,13 +86,18 @@ public final class TopicRegistry: Sendable {
             if let clash = collidingTopic(name) {
                 throw BrokerError(.invalidTopicException, "Topic '\(name)' collides with existing topic: \(clash)")
             }
+            try budget.check(adding: Int(partitions))
             let metadata = TopicMetadata(
                 name: name, id: KafkaUUID.random(), partitionCount: partitions, replicationFactor: replicationFactor,
                 configs: configs)
-            try persist(adding: metadata, removing: nil)
-            var state = TopicState(metadata: metadata, partitions: [])
-            state.partitions = try openPartitions(metadata, range: 0..<partitions)
-            let created = state
+            let opened = try openPartitions(metadata, range: 0..<partitions)
+            do throws(BrokerError) {
+                try persist(adding: metadata, removing: nil)
+            } catch {
+                deleteLogs(of: opened)
+                throw error
+            }
+            let created = TopicState(metadata: metadata, partitions: opened)
             topics.withLock { $0[name] = created }
             logger.info("created topic", metadata: ["topic": "\(name)", "partitions": "\(partitions)"])
             return created
@@ -100,9 +123,16 @@ public final class TopicRegistry: Sendable {
         try changeLock.withLock { _ throws(BrokerError) in
             guard var state = topic(named: name) else { throw .unknownTopic(name) }
             let current = state.metadata.partitionCount
+            try budget.check(adding: Int(totalCount - current))
             state.metadata.partitionCount = totalCount
-            try persist(adding: state.metadata, removing: name)
-            state.partitions += try openPartitions(state.metadata, range: current..<totalCount)
+            let opened = try openPartitions(state.metadata, range: current..<totalCount)
+            do throws(BrokerError) {
+                try persist(adding: state.metadata, removing: name)
+            } catch {
+                deleteLogs(of: opened)
+                throw error
+            }
+            state.partitions += opened
             let updated = state
             topics.withLock { $0[name] = updated }
         }
@@ -128,18 +158,31 @@ public final class TopicRegistry: Sendable {
         }
     }
 
+    /// Opens (creating) the logs of `range`; on failure the ones it created are deleted again.
     private func openPartitions(_ metadata: TopicMetadata, range: Range<Int32>) throws(BrokerError) -> [Partition] {
         var out: [Partition] = []
+        out.reserveCapacity(range.count)
         for index in range {
             do {
                 let log = try logManager.openOrCreateLog(
                     topic: metadata.name, partition: index, topicId: metadata.id, config: logConfig(metadata.configs))
                 out.append(Partition(topic: metadata.name, index: index, topicId: metadata.id, log: log))
             } catch {
+                deleteLogs(of: out)
                 throw BrokerError(.kafkaStorageError, "cannot create log for \(metadata.name)-\(index): \(error)")
             }
         }
         return out
+    }
+
+    private func deleteLogs(of partitions: [Partition]) {
+        for partition in partitions {
+            do { try logManager.deleteLog(topic: partition.topic, partition: partition.index) } catch {
+                logger.error("could not delete partition log", metadata: [
+                    "topic": "\(partition.topic)", "partition": "\(partition.index)", "error": "\(error)",
+                ])
+            }
+        }
     }
 
     private func persist(adding: TopicMetadata?, removing: String?) throws(BrokerError) {
