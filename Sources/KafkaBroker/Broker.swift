@@ -22,6 +22,8 @@ public final class Broker: Sendable {
         public var extraHandlers: @Sendable (inout ApiRegistry, BrokerServices) -> Void
         /// `__consumer_offsets` and offset commit settings (offsets.topic.*, offset.metadata.max.bytes).
         public var groupCoordinator: GroupCoordinatorConfig
+        /// `__transaction_state` and transaction settings (transaction.*).
+        public var transactionCoordinator: TransactionCoordinatorConfig
 
         public init(
             identity: BrokerIdentity, listenHost: String, listenPort: Int, dataDir: String,
@@ -29,7 +31,8 @@ public final class Broker: Sendable {
             configPolicy: any TopicConfigPolicy,
             logConfig: @escaping @Sendable ([String: String]) -> LogConfig,
             extraHandlers: @escaping @Sendable (inout ApiRegistry, BrokerServices) -> Void = { _, _ in },
-            groupCoordinator: GroupCoordinatorConfig = GroupCoordinatorConfig()
+            groupCoordinator: GroupCoordinatorConfig = GroupCoordinatorConfig(),
+            transactionCoordinator: TransactionCoordinatorConfig = TransactionCoordinatorConfig()
         ) {
             self.identity = identity
             self.listenHost = listenHost
@@ -42,6 +45,7 @@ public final class Broker: Sendable {
             self.logConfig = logConfig
             self.extraHandlers = extraHandlers
             self.groupCoordinator = groupCoordinator
+            self.transactionCoordinator = transactionCoordinator
         }
     }
 
@@ -101,6 +105,7 @@ public final class BrokerServices: Sendable {
     public let logManager: LogManager
     public let topics: TopicRegistry
     public let groupCoordinator: GroupCoordinator
+    public let transactionCoordinator: TransactionCoordinator
     public let metrics: BrokerMetrics
     public let topicDefaults: TopicDefaults
     public let configPolicy: any TopicConfigPolicy
@@ -124,6 +129,10 @@ public final class BrokerServices: Sendable {
         topics = try TopicRegistry(dataDir: options.dataDir, logManager: logManager, logger: logger, logConfig: options.logConfig)
         // Creates __consumer_offsets if missing and replays it, before the listener binds.
         groupCoordinator = try GroupCoordinator.start(config: options.groupCoordinator, topics: topics, clock: clock, logger: logger)
+        transactionCoordinator = try TransactionCoordinator.start(
+            config: options.transactionCoordinator, topics: topics, groups: groupCoordinator, producerIds: producerIds,
+            clock: clock, logger: logger)
+        transactionCoordinator.startBackgroundWork()
     }
 
     func registerCoreHandlers(in registry: inout ApiRegistry) {
@@ -140,15 +149,31 @@ public final class BrokerServices: Sendable {
         registry.register(OffsetForLeaderEpochHandler(topics: topics))
         registry.register(OffloadedHandler(DeleteRecordsHandler(topics: topics), on: admin))
         registry.register(DescribeLogDirsHandler(topics: topics, dataDir: dataDir))
-        registry.register(InitProducerIdHandler(producerIds: producerIds))
-        registry.register(FindCoordinatorHandler(identity: identity, groups: groupCoordinator))
+        registry.register(InitProducerIdHandler(producerIds: producerIds, transactions: transactionCoordinator))
+        registry.register(FindCoordinatorHandler(identity: identity, groups: groupCoordinator, transactions: transactionCoordinator))
         registry.register(OffsetCommitHandler(topics: topics, groups: groupCoordinator))
         registry.register(OffsetFetchHandler(groups: groupCoordinator))
+        registerTransactionHandlers(in: &registry)
     }
 
     /// Stops the admin thread (finishing queued changes), then closes every log.
     func close() {
+        transactionCoordinator.stop()
         admin.close()
         logManager.closeAll()
+    }
+}
+
+extension BrokerServices {
+    func registerTransactionHandlers(in registry: inout ApiRegistry) {
+        registry.register(AddPartitionsToTxnHandler(topics: topics, transactions: transactionCoordinator))
+        registry.register(AddOffsetsToTxnHandler(groups: groupCoordinator, transactions: transactionCoordinator))
+        registry.register(EndTxnHandler(transactions: transactionCoordinator))
+        registry.register(TxnOffsetCommitHandler(topics: topics, groups: groupCoordinator))
+        registry.register(DescribeTransactionsHandler(transactions: transactionCoordinator))
+        registry.register(ListTransactionsHandler(transactions: transactionCoordinator))
+        registry.register(DescribeProducersHandler(topics: topics))
+        registry.register(WriteTxnMarkersHandler(
+            writer: LocalMarkerWriter(topics: topics, groups: groupCoordinator, clock: clock)))
     }
 }

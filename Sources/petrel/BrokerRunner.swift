@@ -33,7 +33,7 @@ enum BrokerRunner {
             extraHandlers: { registry, services in
                 ConfigHandlers.register(in: &registry, services: services, broker: config, resolver: resolver)
             },
-            groupCoordinator: config.groupCoordinator)
+            groupCoordinator: config.groupCoordinator, transactionCoordinator: config.transactionCoordinator)
         let broker: Broker
         do {
             broker = try await Broker.start(options: options, logger: logger)

@@ -208,7 +208,7 @@ final class GroupCoordinatorFixture {
         #expect(!fixture.coordinator.isActive(groupId: "g"))
         let response = fixture.offsetCommit.response(to: Shard.commit("g", [("t", 0, 1)]), version: 8)
         #expect(Shard.codes(response) == [ErrorCode.coordinatorNotAvailable.rawValue])
-        let find = FindCoordinatorHandler(identity: BrokerIdentity(nodeId: 1, host: "h", port: 1), groups: fixture.coordinator)
+        let find = try fixture.findCoordinator()
         #expect(find.response(to: FindCoordinatorRequest(key: "g"), version: 1).errorCode == ErrorCode.coordinatorNotAvailable.rawValue)
         let fetched = fixture.offsetFetch.response(to: OffsetFetchRequest(groupId: "g", topics: [.init(name: "t", partitionIndexes: [0])]), version: 1)
         #expect(fetched.topics.first?.partitions.first?.errorCode == ErrorCode.coordinatorNotAvailable.rawValue)

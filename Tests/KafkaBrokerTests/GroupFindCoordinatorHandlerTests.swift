@@ -8,7 +8,7 @@ import Testing
 
     @Test func singleKeyVersionsAnswerThisBroker() throws {
         let fixture = try GroupCoordinatorFixture()
-        let handler = FindCoordinatorHandler(identity: Self.identity, groups: fixture.coordinator)
+        let handler = FindCoordinatorHandler(identity: Self.identity, groups: fixture.coordinator, transactions: try fixture.transactionCoordinator())
         for version in Int16(0)...3 {
             for keyType in [Int8(0), 1] where version >= 1 || keyType == 0 {
                 let response = handler.response(to: FindCoordinatorRequest(key: "g", keyType: keyType), version: version)
@@ -20,7 +20,7 @@ import Testing
 
     @Test func versionZeroIgnoresKeyTypeAndUnknownTypesAreInvalid() throws {
         let fixture = try GroupCoordinatorFixture()
-        let handler = FindCoordinatorHandler(identity: Self.identity, groups: fixture.coordinator)
+        let handler = FindCoordinatorHandler(identity: Self.identity, groups: fixture.coordinator, transactions: try fixture.transactionCoordinator())
         // v0 has no key type on the wire: it is always a group.
         #expect(handler.response(to: FindCoordinatorRequest(key: "g", keyType: 9), version: 0).errorCode == 0)
         let bad = handler.response(to: FindCoordinatorRequest(key: "g", keyType: 9), version: 2)
@@ -30,7 +30,7 @@ import Testing
 
     @Test func batchedKeysFromVersionFour() throws {
         let fixture = try GroupCoordinatorFixture()
-        let handler = FindCoordinatorHandler(identity: Self.identity, groups: fixture.coordinator)
+        let handler = FindCoordinatorHandler(identity: Self.identity, groups: fixture.coordinator, transactions: try fixture.transactionCoordinator())
         for version in Int16(4)...6 {
             let groups = handler.response(to: FindCoordinatorRequest(keyType: 0, coordinatorKeys: ["a", "b", ""]), version: version)
             #expect(groups.coordinators.map(\.key) == ["a", "b", ""])

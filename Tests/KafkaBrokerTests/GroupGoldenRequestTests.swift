@@ -42,7 +42,7 @@ import Testing
         let find = try Self.request("librdkafka-FindCoordinator-v2-request.bin", as: FindCoordinatorRequest.self, version: 2, flexibleHeader: false)
         let identity = BrokerIdentity(nodeId: 1, host: "127.0.0.1", port: 43643)
         let coordinator = try Self.roundTrip(
-            FindCoordinatorHandler(identity: identity, groups: fixture.coordinator).response(to: find, version: 2), version: 2)
+            FindCoordinatorHandler(identity: identity, groups: fixture.coordinator, transactions: try fixture.transactionCoordinator()).response(to: find, version: 2), version: 2)
         #expect(coordinator.errorCode == 0 && coordinator.errorMessage == nil)
         #expect(coordinator.nodeId == 1 && coordinator.host == "127.0.0.1" && coordinator.port == 43643)
 

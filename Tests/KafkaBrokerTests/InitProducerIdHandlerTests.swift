@@ -9,9 +9,15 @@ import Testing
 @Suite("InitProducerId handler")
 struct InitProducerIdHandlerTests {
     let dir = ProducerIdTestDirectory()
+    let broker: BrokerFixture
 
-    func handler() throws -> InitProducerIdHandler {
-        InitProducerIdHandler(producerIds: try ProducerIdManager(dataDir: dir.path))
+    init() throws {
+        broker = try BrokerFixture()
+    }
+
+    func handler(producerIds: ProducerIdManager? = nil) throws -> InitProducerIdHandler {
+        InitProducerIdHandler(
+            producerIds: try producerIds ?? ProducerIdManager(dataDir: dir.path), transactions: broker.services.transactionCoordinator)
     }
 
     func send(_ request: InitProducerIdRequest, version: Int16, to handler: InitProducerIdHandler) throws -> InitProducerIdResponse {
@@ -67,8 +73,8 @@ struct InitProducerIdHandlerTests {
         }
     }
 
-    @Test("transactional ids: empty is INVALID_REQUEST, bad timeouts INVALID_TRANSACTION_TIMEOUT, else refused clearly")
-    func transactional() throws {
+    @Test("transactional ids: empty is INVALID_REQUEST, bad timeouts INVALID_TRANSACTION_TIMEOUT")
+    func transactionalValidation() throws {
         let handler = try handler()
         func code(_ id: String, timeout: Int32) throws -> Int16 {
             let response = try send(InitProducerIdRequest(transactionalId: id, transactionTimeoutMs: timeout), version: 4, to: handler)
@@ -78,13 +84,29 @@ struct InitProducerIdHandlerTests {
         #expect(try code("", timeout: 60_000) == ErrorCode.invalidRequest.rawValue)
         #expect(try code("tx", timeout: 0) == ErrorCode.invalidTransactionTimeout.rawValue)
         #expect(try code("tx", timeout: 900_001) == ErrorCode.invalidTransactionTimeout.rawValue)
-        #expect(try code("tx", timeout: 900_000) == ErrorCode.transactionalIdAuthorizationFailed.rawValue)
-        #expect(try code("tx", timeout: 60_000) == ErrorCode.transactionalIdAuthorizationFailed.rawValue)
+    }
+
+    @Test("a transactional id keeps its producer id; every init bumps the epoch; a stale producer is fenced")
+    func transactionalEpochs() throws {
+        let handler = try handler()
+        let first = try send(InitProducerIdRequest(transactionalId: "tx", transactionTimeoutMs: 60_000), version: 4, to: handler)
+        #expect(first.errorCode == 0 && first.producerId >= 0 && first.producerEpoch == 0)
+        let second = try send(InitProducerIdRequest(transactionalId: "tx", transactionTimeoutMs: 60_000), version: 4, to: handler)
+        #expect(second.errorCode == 0 && second.producerId == first.producerId && second.producerEpoch == 1)
+        // A v3+ client re-initializing with an older epoch than the current one is a zombie.
+        let zombie = try send(
+            InitProducerIdRequest(transactionalId: "tx", transactionTimeoutMs: 60_000, producerId: first.producerId, producerEpoch: 0),
+            version: 4, to: handler)
+        #expect(zombie.errorCode == ErrorCode.producerFenced.rawValue)
+        let old = try send(
+            InitProducerIdRequest(transactionalId: "tx", transactionTimeoutMs: 60_000, producerId: first.producerId, producerEpoch: 0),
+            version: 3, to: handler)
+        #expect(old.errorCode == ErrorCode.invalidProducerEpoch.rawValue)
     }
 
     @Test("a failure to reserve ids is reported as KAFKA_STORAGE_ERROR")
     func storageFailure() throws {
-        let handler = InitProducerIdHandler(producerIds: try ProducerIdManager(dataDir: dir.path + "/absent"))
+        let handler = try handler(producerIds: try ProducerIdManager(dataDir: dir.path + "/absent"))
         let response = try send(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1), version: 2, to: handler)
         #expect(response.errorCode == ErrorCode.kafkaStorageError.rawValue)
         #expect(response.producerId == -1)

@@ -22,7 +22,7 @@ import Testing
     @Test func replayedBatchIsStoredOnceAndAGapIsRefused() throws {
         let f = try BrokerFixture()
         try f.services.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
-        let initHandler = InitProducerIdHandler(producerIds: f.services.producerIds)
+        let initHandler = InitProducerIdHandler(producerIds: f.services.producerIds, transactions: f.services.transactionCoordinator)
         let pid = try #require(initHandler.handle(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1), context: f.context(.initProducerId, version: 2)).immediate)
         #expect(pid.errorCode == 0 && pid.producerId >= 0 && pid.producerEpoch == 0)
 

@@ -38,4 +38,17 @@ extension BrokerConfig {
         c.offsetsLoadBufferBytes = Int(int("offsets.load.buffer.size") ?? 5_242_880)
         return c
     }
+
+    /// The transaction coordinator's settings from transaction.* keys.
+    public var transactionCoordinator: TransactionCoordinatorConfig {
+        var c = TransactionCoordinatorConfig()
+        c.logPartitions = Int32(truncatingIfNeeded: int("transaction.state.log.num.partitions") ?? 50)
+        c.logReplicationFactor = Int16(clamping: int("transaction.state.log.replication.factor") ?? 1)
+        c.logSegmentBytes = Int(int("transaction.state.log.segment.bytes") ?? 104_857_600)
+        c.maxTimeoutMs = Int32(truncatingIfNeeded: int("transaction.max.timeout.ms") ?? 900_000)
+        c.idExpirationMs = int("transactional.id.expiration.ms") ?? 604_800_000
+        c.abortTimedOutIntervalMs = int("transaction.abort.timed.out.transaction.cleanup.interval.ms") ?? 10_000
+        c.removeExpiredIntervalMs = int("transaction.remove.expired.transaction.cleanup.interval.ms") ?? 3_600_000
+        return c
+    }
 }

@@ -5,7 +5,7 @@ public enum BrokerConfigDefinitions {
     public static let all: [ConfigDefinition] = {
         var seen = Set<String>()
         var out: [ConfigDefinition] = []
-        for def in own + derivedFromTopics where seen.insert(def.name).inserted {
+        for def in own + transactionCoordinator + derivedFromTopics where seen.insert(def.name).inserted {
             out.append(def)
         }
         return out.sorted { $0.name < $1.name }
@@ -25,7 +25,7 @@ public enum BrokerConfigDefinitions {
         return [brokerKey]
     }
 
-    private static func broker(
+    static func broker(
         _ name: String, _ type: ConfigType, default value: String?, _ validator: ConfigValidator = .none, doc: String
     ) -> ConfigDefinition {
         ConfigDefinition(name, type, default: value, validator, readOnly: true, doc: doc)

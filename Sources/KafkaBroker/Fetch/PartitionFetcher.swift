@@ -54,8 +54,11 @@ struct PartitionFetcher: Sendable {
         }
         let log = partition.log
         data.highWatermark = log.highWatermark
-        data.lastStableOffset = log.highWatermark
+        let lastStableOffset = log.lastStableOffset
+        data.lastStableOffset = lastStableOffset
         data.logStartOffset = log.logStartOffset
+        // Null tells the client this is not a read_committed answer.
+        data.abortedTransactions = nil
         if target.currentLeaderEpoch >= 0 {
             let epoch = partition.leaderEpoch
             if target.currentLeaderEpoch < epoch {
@@ -68,14 +71,22 @@ struct PartitionFetcher: Sendable {
         }
         let maxOffset: Int64
         switch isolation {
-        case .highWatermark, .committed: maxOffset = log.highWatermark
+        case .highWatermark: maxOffset = data.highWatermark
+        case .committed: maxOffset = lastStableOffset
         case .logEnd: maxOffset = log.logEndOffset
         }
         do {
             let result = try log.read(from: target.fetchOffset, maxBytes: limit, maxOffset: maxOffset, minOneBatch: minOneBatch)
             data.records = .empty
             guard result.length > 0 else {
+                if isolation == .committed { data.abortedTransactions = [] }
                 return Outcome(data: data, bytes: 0, failed: false)
+            }
+            if isolation == .committed {
+                // Every abort up to the last stable offset: more than this read needs, never less.
+                data.abortedTransactions = log.abortedTransactions(from: target.fetchOffset, upTo: maxOffset).map {
+                    .init(producerId: $0.producerId, firstOffset: $0.firstOffset)
+                }
             }
             return Outcome(data: data, bytes: result.length, failed: false, read: result)
         } catch {

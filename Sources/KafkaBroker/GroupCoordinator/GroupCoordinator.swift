@@ -80,6 +80,33 @@ public final class GroupCoordinator: Sendable {
         }
     }
 
+    /// TxnOffsetCommit for partitions already known to exist: the offsets join the producer's
+    /// transaction. Group-level errors answer every partition.
+    public func commitTransactionalOffsets(_ request: TxnOffsetCommitRequest) -> TxnOffsetCommitResponse {
+        guard let shard = shard(for: request.groupId) else {
+            return .failing(request, with: .coordinatorNotAvailable)
+        }
+        do {
+            let now = clock()
+            let producer = ProducerIdAndEpoch(producerId: request.producerId, epoch: request.producerEpoch)
+            return try shard.write(now: now, transaction: producer) { state throws(BrokerError) in
+                try state.commitTransactionalOffset(request, now: now)
+            }
+        } catch {
+            return .failing(request, with: error.code)
+        }
+    }
+
+    /// Writes a transaction's marker to one `__consumer_offsets` partition and applies it.
+    public func writeTransactionMarker(
+        partition: Int32, _ transaction: ProducerIdAndEpoch, coordinatorEpoch: Int32, commit: Bool
+    ) throws(BrokerError) {
+        guard partition >= 0, Int(partition) < shards.count else {
+            throw BrokerError(.unknownTopicOrPartition, "\(GroupCoordinatorConfig.topicName) has no partition \(partition)")
+        }
+        try shards[Int(partition)].writeTransactionMarker(transaction, coordinatorEpoch: coordinatorEpoch, commit: commit, now: clock())
+    }
+
     /// OffsetFetch for one group; errors are group-level.
     public func fetchOffsets(
         _ request: OffsetFetchRequest.OffsetFetchRequestGroup, requireStable: Bool

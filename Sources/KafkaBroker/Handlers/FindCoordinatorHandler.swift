@@ -9,6 +9,7 @@ struct FindCoordinatorHandler: ApiHandler {
     let versions: ClosedRange<Int16> = 0...6
     let identity: BrokerIdentity
     let groups: GroupCoordinator
+    let transactions: TransactionCoordinator
 
     /// CoordinatorType ids.
     static let groupKeyType: Int8 = 0
@@ -50,6 +51,9 @@ struct FindCoordinatorHandler: ApiHandler {
             }
             return .success(())
         case Self.transactionKeyType:
+            guard transactions.isActive(transactionalId: key) else {
+                return .failure(BrokerError(.coordinatorNotAvailable, "The coordinator is not available."))
+            }
             return .success(())
         case Self.shareKeyType:
             return .failure(BrokerError(.invalidRequest, "This broker has no share group coordinator."))

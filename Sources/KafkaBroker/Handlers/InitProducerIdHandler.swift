@@ -1,32 +1,22 @@
 import KafkaProtocol
 import Logging
 
-/// InitProducerId for idempotent producers (Kafka's KafkaApis.handleInitProducerIdRequest and
-/// TransactionCoordinator.handleInitProducerId). A null transactional id always gets a fresh
-/// producer id with epoch 0, whatever producer id and epoch the request carries: Kafka does
-/// the same, and its clients bump an idempotent producer's epoch themselves (KIP-360).
-///
-/// Transactions are not supported yet. A transactional id is answered with
-/// TRANSACTIONAL_ID_AUTHORIZATION_FAILED, the one error that both the Java client (an
-/// exception from initTransactions) and librdkafka (a fatal error) surface at once instead of
-/// retrying until a timeout, as they would for COORDINATOR_NOT_AVAILABLE or NOT_COORDINATOR.
+/// InitProducerId (Kafka's KafkaApis.handleInitProducerIdRequest and
+/// TransactionCoordinator.handleInitProducerId). Without a transactional id a fresh producer id
+/// with epoch 0 is handed out, whatever the request carries: Kafka does the same, and its
+/// clients bump an idempotent producer's epoch themselves (KIP-360). With one, the transaction
+/// coordinator returns the id's producer with a new epoch, fencing older instances.
 struct InitProducerIdHandler: ApiHandler {
     typealias Request = InitProducerIdRequest
     let versions: ClosedRange<Int16> = 0...5
     let producerIds: ProducerIdManager
-    /// transaction.max.timeout.ms.
-    let transactionMaxTimeoutMs: Int32
-
-    init(producerIds: ProducerIdManager, transactionMaxTimeoutMs: Int32 = 900_000) {
-        self.producerIds = producerIds
-        self.transactionMaxTimeoutMs = transactionMaxTimeoutMs
-    }
+    let transactions: TransactionCoordinator
 
     func handle(_ request: InitProducerIdRequest, context: RequestContext) -> HandlerResult<InitProducerIdResponse> {
-        .respond(respond(to: request, logger: context.logger))
+        .respond(respond(to: request, version: context.apiVersion, logger: context.logger))
     }
 
-    func respond(to request: InitProducerIdRequest, logger: Logger) -> InitProducerIdResponse {
+    func respond(to request: InitProducerIdRequest, version: Int16, logger: Logger) -> InitProducerIdResponse {
         // v3+: a producer id and epoch come together or not at all (both -1 before v3).
         let givesId = request.producerId != RecordBatchHeader.noProducerId
         let givesEpoch = request.producerEpoch != RecordBatchHeader.noProducerEpoch
@@ -41,16 +31,15 @@ struct InitProducerIdHandler: ApiHandler {
                 return Self.failure(error.code)
             }
         }
-        if transactionalId.isEmpty {
-            return Self.failure(.invalidRequest)
+        let expected = givesId ? ProducerIdAndEpoch(producerId: request.producerId, epoch: request.producerEpoch) : nil
+        switch transactions.initProducerId(
+            transactionalId: transactionalId, timeoutMs: request.transactionTimeoutMs, expected: expected) {
+        case .success(let producer):
+            return InitProducerIdResponse(producerId: producer.producerId, producerEpoch: producer.epoch)
+        case .failure(let error):
+            // Clients before v4 do not know PRODUCER_FENCED.
+            return Self.failure(error.code == .producerFenced && version < 4 ? .invalidProducerEpoch : error.code)
         }
-        if request.transactionTimeoutMs <= 0 || request.transactionTimeoutMs > transactionMaxTimeoutMs {
-            return Self.failure(.invalidTransactionTimeout)
-        }
-        logger.warning("transactional producer refused: transactions are not supported", metadata: [
-            "transactional_id": "\(transactionalId)",
-        ])
-        return Self.failure(.transactionalIdAuthorizationFailed)
     }
 
     /// Kafka's error response: no producer id, no epoch.

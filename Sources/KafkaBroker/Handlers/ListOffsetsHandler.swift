@@ -1,7 +1,8 @@
 import KafkaProtocol
 
-/// ListOffsets: latest (-1, the high watermark), earliest (-2, the log start), max timestamp
-/// (-3), earliest local (-4), and by timestamp through the time index.
+/// ListOffsets: latest (-1, the high watermark, or the last stable offset for read_committed),
+/// earliest (-2, the log start), max timestamp (-3), earliest local (-4), and by timestamp
+/// through the time index; nothing at or above the latest offset is ever returned.
 struct ListOffsetsHandler: ApiHandler {
     typealias Request = ListOffsetsRequest
     let versions: ClosedRange<Int16> = 0...9
@@ -47,9 +48,11 @@ struct ListOffsetsHandler: ApiHandler {
             return
         }
         let log = partition.log
+        // Kafka's Partition.fetchOffset: read_committed clients see up to the last stable offset.
+        let fetchable = isolation == 1 ? log.lastStableOffset : log.highWatermark
         switch requested.timestamp {
         case Self.latest:
-            result.offset = log.highWatermark
+            result.offset = fetchable
             result.leaderEpoch = epoch
         case Self.earliest, Self.earliestLocal:
             result.offset = log.logStartOffset
@@ -57,13 +60,13 @@ struct ListOffsetsHandler: ApiHandler {
         case Self.latestTiered:
             result.offset = -1
         case Self.maxTimestamp:
-            if let found = try? log.maxTimestampAndOffset(), found.offset < log.highWatermark {
+            if let found = try? log.maxTimestampAndOffset(), found.offset < fetchable {
                 result.offset = found.offset
                 result.timestamp = found.timestamp
                 result.leaderEpoch = log.epoch(containing: found.offset) ?? epoch
             }
         default:
-            if let found = try? log.offset(forTimestamp: requested.timestamp), found.offset < log.highWatermark {
+            if let found = try? log.offset(forTimestamp: requested.timestamp), found.offset < fetchable {
                 result.offset = found.offset
                 result.timestamp = found.timestamp
                 result.leaderEpoch = log.epoch(containing: found.offset) ?? epoch

@@ -36,10 +36,13 @@ public final class Partition: Sendable {
     public var highWatermark: Int64 { log.highWatermark }
     public var logStartOffset: Int64 { log.logStartOffset }
     public var logEndOffset: Int64 { log.logEndOffset }
+    public var lastStableOffset: Int64 { log.lastStableOffset }
 
     /// Appends validated batches as the leader and advances the high watermark.
-    public func appendAsLeader(_ records: inout ByteBuffer, logAppendTime: Int64?) throws(StorageError) -> AppendResult {
-        let result = try log.append(&records, leaderEpoch: leaderEpoch, logAppendTime: logAppendTime)
+    public func appendAsLeader(
+        _ records: inout ByteBuffer, logAppendTime: Int64?, origin: AppendOrigin = .client
+    ) throws(StorageError) -> AppendResult {
+        let result = try log.append(&records, leaderEpoch: leaderEpoch, logAppendTime: logAppendTime, origin: origin)
         guard !result.isDuplicate else { return result }
         log.updateHighWatermark(log.logEndOffset)
         wakeWatchers()

@@ -35,3 +35,15 @@ extension Record {
         return ControlRecordType(rawValue: raw)
     }
 }
+
+extension ControlRecordType {
+    /// The marker type of the control batch whose header starts at `index` in `buffer` (its one
+    /// record is uncompressed); nil when the batch is not a control batch or does not parse.
+    public static func of(batchIn buffer: ByteBuffer, at index: Int, header: RecordBatchHeader) -> ControlRecordType? {
+        guard header.isControl, header.totalSize >= RecordBatchHeader.size,
+              var records = buffer.getSlice(
+                at: index + RecordBatchHeader.recordsOffset, length: header.totalSize - RecordBatchHeader.recordsOffset)
+        else { return nil }
+        return (try? Record.read(from: &records))?.controlType
+    }
+}

@@ -1,9 +1,10 @@
 /// Kafka's on-disk names: a partition directory `<topic>-<partition>` holding segments named by
-/// their 20-digit, zero-padded base offset with `.log`, `.index` and `.timeindex` suffixes.
+/// their 20-digit, zero-padded base offset with `.log`, `.index`, `.timeindex` and `.txnindex` suffixes.
 enum LogFileNames {
     static let logSuffix = ".log"
     static let indexSuffix = ".index"
     static let timeIndexSuffix = ".timeindex"
+    static let txnIndexSuffix = ".txnindex"
     /// Suffixes of files left by an interrupted operation; they are deleted on load.
     static let leftoverSuffixes = [".tmp", ".deleted", ".cleaned", ".swap"]
     /// A directory renamed for deletion (Kafka: `<topic>-<partition>.<id>-delete`).
@@ -24,6 +25,12 @@ enum LogFileNames {
     static func logFile(_ dir: String, _ base: Int64) -> String { "\(dir)/\(baseName(base))\(logSuffix)" }
     static func indexFile(_ dir: String, _ base: Int64) -> String { "\(dir)/\(baseName(base))\(indexSuffix)" }
     static func timeIndexFile(_ dir: String, _ base: Int64) -> String { "\(dir)/\(baseName(base))\(timeIndexSuffix)" }
+    static func txnIndexFile(_ dir: String, _ base: Int64) -> String { "\(dir)/\(baseName(base))\(txnIndexSuffix)" }
+
+    /// Every file a segment may have, for deletion.
+    static func segmentFiles(_ dir: String, _ base: Int64) -> [String] {
+        [logFile(dir, base), indexFile(dir, base), timeIndexFile(dir, base), txnIndexFile(dir, base)]
+    }
 
     /// The base offset of a segment file name with `suffix`, or nil when it is not one.
     static func baseOffset(of name: String, suffix: String) -> Int64? {

@@ -7,12 +7,14 @@ extension PartitionLog {
     /// the leader epoch is stamped, LogAppendTime is written when given (which re-checksums),
     /// and the whole buffer goes to the active segment in one write. Per-batch work only, never
     /// per-record. Rolls first when segment.bytes or segment.ms says so.
-    public func append(_ records: inout ByteBuffer, leaderEpoch: Int32, logAppendTime: Int64?) throws(StorageError) -> AppendResult {
+    public func append(
+        _ records: inout ByteBuffer, leaderEpoch: Int32, logAppendTime: Int64?, origin: AppendOrigin = .client
+    ) throws(StorageError) -> AppendResult {
         let shape = try BatchShape.measure(records, logAppendTime: logAppendTime, topic: topic, partition: partition)
         let now = clock.nowMs
         let (result, flushDue) = try state.withLock { state throws(StorageError) -> (AppendResult, Bool) in
             // Idempotence is decided before anything changes, under the lock the append holds.
-            if shape.hasProducerIds, let duplicate = try checkProducers(records, in: state) {
+            if shape.hasProducerIds, let duplicate = try checkProducers(records, in: state, origin: origin) {
                 return (duplicate, false)
             }
             let first = state.logEndOffset

@@ -31,6 +31,11 @@ extension PartitionLog {
                 if position < state.segments.count - 1 || includingActiveIndex {
                     work.indexPaths += [segment.offsetIndex.entries.path, segment.timeIndex.entries.path]
                 }
+                // Recovery does not rebuild aborts older than the producer snapshot: always sync them.
+                if segment.txnIndex.needsSync {
+                    segment.txnIndex.needsSync = false
+                    work.indexPaths.append(segment.txnIndex.path)
+                }
             }
             return work
         }
@@ -40,7 +45,11 @@ extension PartitionLog {
             } catch {
                 state.withLock { state in
                     state.directoryDirty = state.directoryDirty || work.directory
-                    for base in work.bases { state.segment(withBase: base)?.needsSync = true }
+                    for base in work.bases {
+                        guard let segment = state.segment(withBase: base) else { continue }
+                        segment.needsSync = true
+                        if work.indexPaths.contains(segment.txnIndex.path) { segment.txnIndex.needsSync = true }
+                    }
                 }
                 logger.error("flush failed", metadata: ["error": "\(error)"])
                 throw error.with(topic: topic, partition: partition)

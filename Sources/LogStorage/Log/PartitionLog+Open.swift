@@ -85,7 +85,7 @@ struct LogLoader {
         let recovered = summary.recoveredSegments > 0
         // After recovery, so the replay only reads batches that survived it.
         var producers = ProducerStateManager(directory: directory)
-        let producerLoad = try producers.rebuild(segments: segments, logStartOffset: logStart, logEndOffset: end, nowMs: now)
+        let producerLoad = try producers.rebuild(segments: segments, logStartOffset: logStart, logEndOffset: end, nowMs: now, io: io)
         if let problem = producerLoad.problem {
             logger.warning("producer state replay stopped early", metadata: ["reason": "\(problem)"])
         }
@@ -109,7 +109,8 @@ struct LogLoader {
             } else if let base = LogFileNames.baseOffset(of: name, suffix: LogFileNames.logSuffix) {
                 bases.append(base)
             } else if let base = LogFileNames.baseOffset(of: name, suffix: LogFileNames.indexSuffix)
-                        ?? LogFileNames.baseOffset(of: name, suffix: LogFileNames.timeIndexSuffix) {
+                        ?? LogFileNames.baseOffset(of: name, suffix: LogFileNames.timeIndexSuffix)
+                        ?? LogFileNames.baseOffset(of: name, suffix: LogFileNames.txnIndexSuffix) {
                 indexFiles.append((name, base))
             }
         }
@@ -161,7 +162,7 @@ struct LogLoader {
 
     private mutating func dropSegments(_ bases: ArraySlice<Int64>) throws(StorageError) {
         for base in bases {
-            for path in [LogFileNames.logFile(directory, base), LogFileNames.indexFile(directory, base), LogFileNames.timeIndexFile(directory, base)] {
+            for path in LogFileNames.segmentFiles(directory, base) {
                 try Posix.remove(path)
             }
             summary.droppedSegments += 1
@@ -178,6 +179,7 @@ struct LogLoader {
             try segment.file.sync()
             try Posix.syncFile(segment.offsetIndex.entries.path, io: io)
             try Posix.syncFile(segment.timeIndex.entries.path, io: io)
+            try segment.txnIndex.sync(io: io)
             segment.needsSync = false
         }
         Posix.syncDirectory(directory)

@@ -7,12 +7,12 @@ extension PartitionLog {
     /// with it; clients send one batch per partition), throws for a rejected one, nil to append.
     /// Several batches of one producer in one append are each checked against the state before
     /// the append, so only the broker's own multi-batch writes (no producer ids) may use that.
-    func checkProducers(_ records: ByteBuffer, in state: State) throws(StorageError) -> AppendResult? {
+    func checkProducers(_ records: ByteBuffer, in state: State, origin: AppendOrigin) throws(StorageError) -> AppendResult? {
         // A closed log answers nothing from memory: the append below refuses it.
         guard !state.closed else { return nil }
         var index = records.readerIndex
         while let header = RecordBatchHeader(buffer: records, at: index) {
-            switch state.producers.check(header) {
+            switch state.producers.check(header, origin: origin) {
             case .append:
                 break
             case .duplicate(let firstOffset, let lastOffset, let logAppendTime):
@@ -27,14 +27,25 @@ extension PartitionLog {
         return nil
     }
 
-    /// Records the appended batches (offsets now assigned in `records`) in the producer state.
+    /// Records the appended batches (offsets now assigned in `records`) in the producer state;
+    /// an abort marker adds its transaction to the active segment's transaction index.
     /// `logAppendTime` nil reads it from each header (replication).
     func updateProducers(_ records: ByteBuffer, in state: inout State, now: Int64, logAppendTime: Int64?) {
         var index = records.readerIndex
         while let header = RecordBatchHeader(buffer: records, at: index) {
-            state.producers.update(
+            let control = header.isControl ? ControlRecordType.of(batchIn: records, at: index, header: header) : nil
+            let completed = state.producers.update(
                 with: header, firstOffset: header.baseOffset, lastOffset: header.lastOffset, appendTimeMs: now,
-                logAppendTime: logAppendTime)
+                logAppendTime: logAppendTime, controlType: control)
+            if let completed, completed.isAborted {
+                do {
+                    try state.active.txnIndex.append(state.producers.abortedEntry(for: completed), io: io)
+                    state.active.needsSync = true
+                } catch {
+                    // The entry stays in memory; the next replay after a restart writes it again.
+                    logger.error("cannot write the transaction index", metadata: ["error": "\(error)"])
+                }
+            }
             index += header.totalSize
         }
     }

@@ -76,7 +76,7 @@ extension PartitionLog {
             if state.epochCache.truncateFromEnd(end) { writeEpochCache(state.epochCache) }
             // The removed batches may have been any producer's last: reload and replay up to `end`.
             do {
-                try state.producers.rebuild(segments: state.segments, logStartOffset: state.logStartOffset, logEndOffset: end, nowMs: clock.nowMs)
+                try state.producers.rebuild(segments: state.segments, logStartOffset: state.logStartOffset, logEndOffset: end, nowMs: clock.nowMs, io: io)
             } catch {
                 state.producers.clear()
                 logger.error("cannot rebuild producer state after truncation", metadata: ["error": "\(error)"])
@@ -91,7 +91,7 @@ extension PartitionLog {
     /// Readers still holding its file keep reading the unlinked inode.
     private func remove(_ segment: LogSegment, from state: inout State) -> [String] {
         state.totalSize -= segment.size
-        return [segment.file.path, segment.offsetIndex.entries.path, segment.timeIndex.entries.path]
+        return [segment.file.path, segment.offsetIndex.entries.path, segment.timeIndex.entries.path, segment.txnIndex.path]
     }
 
     func deleteFiles(_ paths: [String]) {

@@ -20,3 +20,11 @@ enum ProducerSequence {
         Int64(next) == Int64(last) + 1 || (next == 0 && last == Int32.max)
     }
 }
+
+/// Who wrote a batch (Kafka's AppendOrigin): clients get every producer check; the broker's own
+/// coordinators (transactional offset commits, transaction markers) only the epoch check, since
+/// their batches carry no sequence numbers.
+public enum AppendOrigin: Sendable {
+    case client
+    case coordinator
+}

@@ -25,9 +25,12 @@ extension ProducerStateManager {
     ///
     /// Replayed LogAppendTime batches keep their append time for expiration; CreateTime ones
     /// count from `nowMs`, so a client clock far behind cannot expire them at once.
+    ///
+    /// Aborts met on the way are added to their segment's transaction index when missing (a
+    /// crash can lose the index write but not the marker that recovery kept).
     @discardableResult
     mutating func rebuild(
-        segments: [LogSegment], logStartOffset: Int64, logEndOffset: Int64, nowMs: Int64,
+        segments: [LogSegment], logStartOffset: Int64, logEndOffset: Int64, nowMs: Int64, io: any LogFileIO = PosixFileIO(),
         producerIdExpirationMs: Int64 = defaultProducerIdExpirationMs
     ) throws(StorageError) -> ProducerStateLoad {
         let from = try reload(
@@ -43,12 +46,18 @@ extension ProducerStateManager {
             var scanner = BatchScanner(file: segment.file, from: start, end: segment.size, chunkSize: 64 * 1024)
             scan: while true {
                 switch try scanner.next() {
-                case .batch(let header, _, _):
+                case .batch(let header, let position, _):
                     if header.lastOffset < from { continue }
                     if header.baseOffset >= logEndOffset { return load }
                     guard header.producerId >= 0 else { continue }
                     let appendTime = header.timestampType == .logAppendTime ? header.maxTimestamp : nowMs
-                    update(with: header, firstOffset: header.baseOffset, lastOffset: header.lastOffset, appendTimeMs: appendTime)
+                    let control = header.isControl ? try Self.controlType(of: header, at: position, in: segment) : nil
+                    let completed = update(
+                        with: header, firstOffset: header.baseOffset, lastOffset: header.lastOffset, appendTimeMs: appendTime,
+                        controlType: control)
+                    if let completed, completed.isAborted, !segment.txnIndex.contains(lastOffset: completed.lastOffset) {
+                        try segment.txnIndex.append(abortedEntry(for: completed), io: io)
+                    }
                     load.replayedBatches += 1
                 case .end:
                     break scan
@@ -61,5 +70,18 @@ extension ProducerStateManager {
             }
         }
         return load
+    }
+
+    /// The transaction index entry of an abort that just completed.
+    func abortedEntry(for completed: CompletedTransaction) -> AbortedTransaction {
+        AbortedTransaction(
+            producerId: completed.producerId, firstOffset: completed.firstOffset, lastOffset: completed.lastOffset,
+            lastStableOffset: lastStableOffset(after: completed))
+    }
+
+    /// Reads a control batch's one record to tell commit from abort.
+    private static func controlType(of header: RecordBatchHeader, at position: Int64, in segment: LogSegment) throws(StorageError) -> ControlRecordType? {
+        let bytes = try segment.file.read(at: position, length: header.totalSize)
+        return ControlRecordType.of(batchIn: bytes, at: bytes.readerIndex, header: header)
     }
 }

@@ -30,6 +30,7 @@ extension ProducerStateManager {
         producerIdExpirationMs: Int64 = defaultProducerIdExpirationMs
     ) throws(StorageError) -> Int64 {
         producers.removeAll()
+        openTransactions.removeAll()
         snapshotOffsets = []
         for offset in try ProducerSnapshotFile.list(directory) {
             if offset > logEndOffset || offset < logStartOffset {
@@ -45,6 +46,7 @@ extension ProducerStateManager {
                 for entry in entries where !Self.isExpired(entry, nowMs: nowMs, expirationMs: producerIdExpirationMs) {
                     producers[entry.producerId] = entry
                 }
+                reindexTransactions()
                 return offset
             } catch {
                 // Unreadable or corrupt: fall back to the previous snapshot and a longer replay.
@@ -76,6 +78,6 @@ extension ProducerStateManager {
     /// Deletes every snapshot and forgets all producers (the log restarts empty).
     public mutating func deleteAllSnapshots() throws(StorageError) {
         try deleteSnapshots(above: Int64.min)
-        producers.removeAll()
+        clear()
     }
 }

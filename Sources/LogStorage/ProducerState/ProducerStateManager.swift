@@ -18,6 +18,8 @@ public struct ProducerStateManager: Sendable {
     public internal(set) var producers: [Int64: ProducerStateEntry] = [:]
     /// Offsets of the snapshot files in `directory`, ascending.
     public internal(set) var snapshotOffsets: [Int64] = []
+    /// Producer id → first offset of its open transaction (an index over `producers`).
+    public internal(set) var openTransactions: [Int64: Int64] = [:]
 
     public init(directory: String) {
         self.directory = directory
@@ -33,14 +35,14 @@ public struct ProducerStateManager: Sendable {
     /// 0; the same epoch must continue at the last sequence + 1. A producer id with no state
     /// (new, expired, or its batches removed) may start at any sequence, as in Kafka since
     /// KIP-360, so UNKNOWN_PRODUCER_ID is never returned. Control batches (transaction markers,
-    /// written by the broker itself) are only checked for a fenced epoch.
-    public func check(_ header: RecordBatchHeader) -> ProducerCheck {
+    /// written by the broker itself) and coordinator batches are only checked for a fenced epoch.
+    public func check(_ header: RecordBatchHeader, origin: AppendOrigin = .client) -> ProducerCheck {
         guard header.producerId >= 0, let entry = producers[header.producerId] else { return .append }
         let epoch = header.producerEpoch
-        if header.isControl {
+        if header.isControl || origin == .coordinator {
             // A transaction marker carries no sequence: only a fenced epoch is refused.
             return epoch < entry.producerEpoch ? .error(.invalidProducerEpoch,
-                "Epoch of producer \(header.producerId) in a transaction marker is \(epoch), which is smaller than the last seen epoch \(entry.producerEpoch)") : .append
+                "Epoch of producer \(header.producerId) in a broker-written batch is \(epoch), which is smaller than the last seen epoch \(entry.producerEpoch)") : .append
         }
         let firstSeq = header.baseSequence
         if epoch == entry.producerEpoch, let original = entry.batch(firstSequence: firstSeq, lastSequence: header.lastSequence) {
@@ -75,16 +77,25 @@ public struct ProducerStateManager: Sendable {
     ///   - appendTimeMs: broker time of the append, for expiration.
     ///   - logAppendTime: the LogAppendTime stamped on it, -1 for CreateTime; nil reads it from
     ///     the header (right for headers read back from the log).
+    ///   - controlType: for a control batch, whether its marker commits or aborts.
+    /// - Returns: the transaction a marker ended, if this batch is one that ended an open one.
+    @discardableResult
     public mutating func update(
         with header: RecordBatchHeader, firstOffset: Int64, lastOffset: Int64, appendTimeMs: Int64,
-        logAppendTime: Int64? = nil
-    ) {
-        guard header.producerId >= 0 else { return }
+        logAppendTime: Int64? = nil, controlType: ControlRecordType? = nil
+    ) -> CompletedTransaction? {
+        guard header.producerId >= 0 else { return nil }
         let stamped = logAppendTime ?? (header.timestampType == .logAppendTime ? header.maxTimestamp : -1)
         let producerId = header.producerId
+        let openBefore = producers[producerId]?.currentTxnFirstOffset
         // Modified in place through the dictionary, so the entry's batch array stays unique.
         producers[producerId, default: ProducerStateEntry(producerId: producerId, producerEpoch: header.producerEpoch, lastTimestamp: appendTimeMs)]
             .record(header, firstOffset: firstOffset, lastOffset: lastOffset, appendTimeMs: appendTimeMs, logAppendTime: stamped)
+        guard header.isTransactional else { return nil }
+        trackTransaction(of: producerId)
+        guard header.isControl, let openBefore else { return nil }
+        return CompletedTransaction(
+            producerId: producerId, firstOffset: openBefore, lastOffset: lastOffset, isAborted: controlType == .abort)
     }
 
     /// Forgets producers idle for `producerIdExpirationMs` (none with an open transaction), as
@@ -93,6 +104,7 @@ public struct ProducerStateManager: Sendable {
     public mutating func expire(nowMs: Int64, producerIdExpirationMs: Int64 = defaultProducerIdExpirationMs) -> Int {
         let expired = producers.values.filter { Self.isExpired($0, nowMs: nowMs, expirationMs: producerIdExpirationMs) }
         for entry in expired { producers.removeValue(forKey: entry.producerId) }
+        // Producers with an open transaction never expire, so the index needs no change.
         return expired.count
     }
 
@@ -103,6 +115,7 @@ public struct ProducerStateManager: Sendable {
     /// Drops all state (the partition restarts empty at some offset).
     public mutating func clear() {
         producers.removeAll()
+        openTransactions.removeAll()
     }
 }
 

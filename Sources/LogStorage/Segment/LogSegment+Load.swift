@@ -12,6 +12,7 @@ extension LogSegment {
         let size = try file.size()
         let offsetPath = LogFileNames.indexFile(dir, baseOffset)
         let timePath = LogFileNames.timeIndexFile(dir, baseOffset)
+        let txnIndex = TransactionIndex.load(path: LogFileNames.txnIndexFile(dir, baseOffset))
         let maxEntries = config.maxIndexEntries
         if trustIndexes,
            let offsetEntries = IndexEntries.load(path: offsetPath, entrySize: OffsetIndex.entrySize, sealed: sealed),
@@ -20,7 +21,7 @@ extension LogSegment {
                 baseOffset: baseOffset, file: file,
                 offsetIndex: OffsetIndex(baseOffset: baseOffset, entries: offsetEntries, maxEntries: maxEntries),
                 timeIndex: TimeIndex(baseOffset: baseOffset, entries: timeEntries, maxEntries: maxEntries + 1),
-                size: size)
+                txnIndex: txnIndex, size: size)
             if segment.offsetIndex.isSane(logSize: size) {
                 if sealed {
                     segment.loadSealedSummary()
@@ -35,7 +36,7 @@ extension LogSegment {
             baseOffset: baseOffset, file: file,
             offsetIndex: OffsetIndex(baseOffset: baseOffset, path: offsetPath, maxEntries: maxEntries),
             timeIndex: TimeIndex(baseOffset: baseOffset, path: timePath, maxEntries: maxEntries + 1),
-            size: size)
+            txnIndex: txnIndex, size: size)
         return (segment, true)
     }
 
@@ -100,6 +101,8 @@ extension LogSegment {
             outcome.truncatedBytes = fileSize - outcome.validBytes
         }
         setSize(outcome.validBytes)
+        // Aborts recorded past the valid data go; the producer state replay re-adds missing ones.
+        try txnIndex.truncate(fromOffset: nextOffset, io: io)
         try persistIndexes(io: io)
         try loadRollingBase(nowMs: nowMs)
         needsSync = true

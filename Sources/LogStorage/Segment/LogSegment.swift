@@ -10,6 +10,8 @@ final class LogSegment {
     let file: SegmentFile
     var offsetIndex: OffsetIndex
     var timeIndex: TimeIndex
+    /// Aborted transactions whose abort markers are in this segment.
+    var txnIndex: TransactionIndex
     /// Bytes of whole batches in the file.
     var size: Int64
     /// One past the last offset stored here (the base offset while empty). Exact for the active
@@ -25,11 +27,12 @@ final class LogSegment {
     var needsSync = false
     var bytesSinceLastIndexEntry = 0
 
-    init(baseOffset: Int64, file: SegmentFile, offsetIndex: OffsetIndex, timeIndex: TimeIndex, size: Int64) {
+    init(baseOffset: Int64, file: SegmentFile, offsetIndex: OffsetIndex, timeIndex: TimeIndex, txnIndex: TransactionIndex, size: Int64) {
         self.baseOffset = baseOffset
         self.file = file
         self.offsetIndex = offsetIndex
         self.timeIndex = timeIndex
+        self.txnIndex = txnIndex
         self.size = size
         self.nextOffset = baseOffset
         self.offsetOfMaxTimestamp = baseOffset
@@ -39,7 +42,7 @@ final class LogSegment {
     static func create(dir: String, baseOffset: Int64, config: LogConfig, io: any LogFileIO) throws(StorageError) -> LogSegment {
         // Unlink rather than truncate what a previous segment left under these names: readers
         // may still hold its file, and its index may still be mapped.
-        for path in [LogFileNames.logFile(dir, baseOffset), LogFileNames.indexFile(dir, baseOffset), LogFileNames.timeIndexFile(dir, baseOffset)] {
+        for path in LogFileNames.segmentFiles(dir, baseOffset) {
             try Posix.remove(path)
         }
         let file = try SegmentFile.open(LogFileNames.logFile(dir, baseOffset), create: true, io: io)
@@ -47,6 +50,7 @@ final class LogSegment {
             baseOffset: baseOffset, file: file,
             offsetIndex: OffsetIndex(baseOffset: baseOffset, path: LogFileNames.indexFile(dir, baseOffset), maxEntries: config.maxIndexEntries),
             timeIndex: TimeIndex(baseOffset: baseOffset, path: LogFileNames.timeIndexFile(dir, baseOffset), maxEntries: config.maxIndexEntries + 1),
+            txnIndex: TransactionIndex(path: LogFileNames.txnIndexFile(dir, baseOffset)),
             size: 0)
         try segment.offsetIndex.entries.persist(io: io)
         try segment.timeIndex.entries.persist(io: io)
@@ -135,6 +139,7 @@ final class LogSegment {
         size = position
         offsetIndex.truncate(toPosition: position)
         timeIndex.truncate(toOffset: firstCutOffset)
+        try txnIndex.truncate(fromOffset: firstCutOffset, io: file.io)
         if let bad = try reloadTail() {
             throw StorageError(.kafkaStorageError, "segment \(file.path) is corrupt at \(bad.position): \(bad.reason)")
         }

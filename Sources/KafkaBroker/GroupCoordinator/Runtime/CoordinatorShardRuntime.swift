@@ -12,11 +12,7 @@ import Synchronization
 /// page-cache write (LogStorage groups fsyncs), as for a produce with acks=1 on one broker;
 /// the response goes out after it, like Kafka answering once its write is committed.
 final class CoordinatorShardRuntime: Sendable {
-    enum Status: Sendable, Equatable {
-        case loading
-        case active
-        case failed(String)
-    }
+    typealias Status = CoordinatorStatus
 
     private struct Slot: Sendable {
         var status: Status = .loading
@@ -59,56 +55,58 @@ final class CoordinatorShardRuntime: Sendable {
     /// A read-only operation on the loaded state.
     func read<Result: Sendable>(_ operation: (GroupCoordinatorShard) throws(BrokerError) -> Result) throws(BrokerError) -> Result {
         try slot.withLock { slot throws(BrokerError) -> Result in
-            try Self.requireActive(slot.status)
+            try slot.status.requireActive()
             return try operation(slot.shard)
         }
     }
 
     /// A write: computes the result, appends its records as one batch, replays them at their
     /// offsets, and returns the response. Nothing changes when the append fails.
+    /// With `transaction`, the records join that producer's transaction (TxnOffsetCommit).
     func write<Response: Sendable>(
-        now: Int64, _ operation: (GroupCoordinatorShard) throws(BrokerError) -> CoordinatorResult<Response>
+        now: Int64, transaction: ProducerIdAndEpoch? = nil,
+        _ operation: (GroupCoordinatorShard) throws(BrokerError) -> CoordinatorResult<Response>
     ) throws(BrokerError) -> Response {
         try slot.withLock { slot throws(BrokerError) -> Response in
-            try Self.requireActive(slot.status)
+            try slot.status.requireActive()
             let result = try operation(slot.shard)
             guard !result.records.isEmpty else { return result.response }
-            var batch = try CoordinatorRecordBatch.build(result.records, timestamp: now, allocator: ByteBufferAllocator())
-            let appended: AppendResult
-            do throws(StorageError) {
-                appended = try partition.appendAsLeader(&batch, logAppendTime: nil)
-            } catch {
-                logger.warning("cannot append coordinator records", metadata: ["error": "\(error)"])
-                throw BrokerError(Self.coordinatorError(for: error.code), error.message)
-            }
+            var batch = try CoordinatorRecordBatch.build(
+                result.records, timestamp: now, transaction: transaction, allocator: ByteBufferAllocator())
+            let appended = try append(&batch)
             for (index, record) in result.records.enumerated() {
-                slot.shard.replay(record, offset: appended.firstOffset + Int64(index))
+                slot.shard.replay(record, offset: appended.firstOffset + Int64(index), producerId: transaction?.producerId ?? -1)
             }
             return result.response
         }
     }
 
-    private static func requireActive(_ status: Status) throws(BrokerError) {
-        switch status {
-        case .active: return
-        case .loading: throw BrokerError(.coordinatorLoadInProgress, "the group coordinator is loading this partition")
-        case .failed(let reason): throw BrokerError(.coordinatorNotAvailable, "the group coordinator could not load this partition: \(reason)")
+    /// Ends a transaction on this partition: its marker goes into the log, then its pending
+    /// offsets are committed or dropped (Kafka's GroupCoordinator.onTransactionCompleted).
+    func writeTransactionMarker(
+        _ transaction: ProducerIdAndEpoch, coordinatorEpoch: Int32, commit: Bool, now: Int64
+    ) throws(BrokerError) {
+        try slot.withLock { slot throws(BrokerError) in
+            try slot.status.requireActive()
+            var marker: ByteBuffer
+            do {
+                marker = try RecordBatchBuilder.endTransactionMarker(
+                    commit ? .commit : .abort, producerId: transaction.producerId, producerEpoch: transaction.epoch,
+                    coordinatorEpoch: coordinatorEpoch, timestamp: now)
+            } catch {
+                throw BrokerError(.unknownServerError, "cannot build a transaction marker: \(error)")
+            }
+            _ = try append(&marker)
+            slot.shard.replayEndTransactionMarker(producerId: transaction.producerId, committed: commit)
         }
     }
 
-    /// Storage errors as clients of a coordinator expect them (Kafka's
-    /// CoordinatorOperationExceptionHelper): retriable ones send the client to find the
-    /// coordinator again, size errors are the broker's fault.
-    static func coordinatorError(for code: ErrorCode) -> ErrorCode {
-        switch code {
-        case .unknownTopicOrPartition, .notEnoughReplicas, .notEnoughReplicasAfterAppend, .requestTimedOut:
-            .coordinatorNotAvailable
-        case .notLeaderOrFollower, .kafkaStorageError:
-            .notCoordinator
-        case .messageTooLarge, .recordListTooLarge, .invalidFetchSize, .corruptMessage:
-            .unknownServerError
-        default:
-            code
+    private func append(_ batch: inout ByteBuffer) throws(BrokerError) -> AppendResult {
+        do throws(StorageError) {
+            return try partition.appendAsLeader(&batch, logAppendTime: nil, origin: .coordinator)
+        } catch {
+            logger.warning("cannot append coordinator records", metadata: ["error": "\(error)"])
+            throw BrokerError(CoordinatorStatus.coordinatorError(for: error.code), error.message)
         }
     }
 }

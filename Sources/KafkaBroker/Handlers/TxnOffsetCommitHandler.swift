@@ -1,0 +1,31 @@
+import KafkaProtocol
+
+/// TxnOffsetCommit v0-v4: offsets committed inside a transaction, visible once it commits.
+/// Partitions of topics this broker does not host are answered UNKNOWN_TOPIC_OR_PARTITION here;
+/// the rest go to the group coordinator (as Kafka's KafkaApis does).
+struct TxnOffsetCommitHandler: ApiHandler {
+    typealias Request = TxnOffsetCommitRequest
+    let versions: ClosedRange<Int16> = 0...4
+    let topics: TopicRegistry
+    let groups: GroupCoordinator
+
+    func handle(_ request: TxnOffsetCommitRequest, context: RequestContext) -> HandlerResult<TxnOffsetCommitResponse> {
+        var known = request
+        known.topics = request.topics.compactMap { topic in
+            let state = topics.topic(named: topic.name)
+            let kept = topic.partitions.filter { state?.partition($0.partitionIndex) != nil }
+            return kept.isEmpty ? nil : .init(name: topic.name, partitions: kept)
+        }
+        let committed = known.topics.isEmpty ? TxnOffsetCommitResponse() : groups.commitTransactionalOffsets(known)
+        var answers: [String: [Int32: Int16]] = [:]
+        for topic in committed.topics {
+            for partition in topic.partitions { answers[topic.name, default: [:]][partition.partitionIndex] = partition.errorCode }
+        }
+        let unknown = ErrorCode.unknownTopicOrPartition.rawValue
+        return .respond(TxnOffsetCommitResponse(topics: request.topics.map { topic in
+            .init(name: topic.name, partitions: topic.partitions.map { partition in
+                .init(partitionIndex: partition.partitionIndex, errorCode: answers[topic.name]?[partition.partitionIndex] ?? unknown)
+            })
+        }))
+    }
+}
