@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// librdkafka's mock cluster (via /work/shared/conformance/tools/mock_cluster.py) as a
 /// subprocess: a Kafka-protocol peer serving Metadata, Produce, Fetch and ListOffsets, but no
@@ -6,11 +7,8 @@ import Foundation
 ///
 /// Set KAFKA_CLIENT_TEST_BOOTSTRAP to run the same tests against a real broker instead.
 final class MockCluster: @unchecked Sendable {
-    static let script = "/work/shared/conformance/tools/mock_cluster.py"
-    static var python: String {
-        ProcessInfo.processInfo.environment["PETREL_CONFORMANCE_PYTHON"]
-            ?? NSHomeDirectory() + "/.cache/petrel-conformance-venv/bin/python"
-    }
+    static let script = PythonClients.sharedDirectory.appendingPathComponent("conformance/tools/mock_cluster.py").path
+    static var python: String { PythonClients.python }
 
     /// Why the mock cannot run here, or nil when it can.
     static var unavailableReason: String? {
