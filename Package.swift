@@ -86,7 +86,12 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["KafkaProtocol", "KafkaClient", "KafkaBroker", "LogStorage"],
+            dependencies: [
+                "KafkaProtocol", "KafkaClient", "KafkaBroker", "LogStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -101,3 +101,21 @@ extension ZooKeeperClient {
         ZooKeeperError(.marshallingError, path: path, message: "the reply does not match the request")
     }
 }
+
+extension ZooKeeperClient {
+    /// Creates `path` and any missing ancestors as empty persistent nodes; nodes that already
+    /// exist (made by anyone, at any time) are left as they are. For the fixed skeleton of paths a
+    /// component needs at startup (`/brokers/ids`, ...).
+    public func ensurePath(_ path: String) async throws(ZooKeeperError) {
+        try PathValidation.validate(path)
+        var prefix = ""
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            do {
+                try await create(prefix)
+            } catch {
+                guard error.code == .nodeExists else { throw error }
+            }
+        }
+    }
+}

@@ -29,6 +29,7 @@ extension Trait where Self == SharedStandaloneZooKeeper {
 }
 
 /// Connects to `connectString`, runs `body`, and closes the client whatever happens.
+@discardableResult
 func withClient<T>(
     _ connectString: String, sessionTimeout: Duration = .seconds(4),
     _ body: (ZooKeeperClient) async throws -> T
