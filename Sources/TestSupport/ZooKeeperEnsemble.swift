@@ -22,13 +22,18 @@ public final class ZooKeeperEnsemble: @unchecked Sendable {
                 id: index + 1, clientPort: port.client, directory: "\(root)/n\(index + 1)", tickTimeMs: tickTimeMs,
                 maxSessionTimeoutMs: maxSessionTimeoutMs, peers: peers)
         }
-        let ensemble = ZooKeeperEnsemble(members: members)
+        let ensemble = ZooKeeperEnsemble(members: members, root: root)
         for member in members { try member.launch() }
         for member in members { try await member.waitUntilServing() }
         return ensemble
     }
 
-    init(members: [ZooKeeperProcess]) { self.members = members }
+    private let root: String
+
+    init(members: [ZooKeeperProcess], root: String) {
+        self.members = members
+        self.root = root
+    }
 
     /// The member listening at `address` (`127.0.0.1:port`), as a client reports its server.
     public func member(at address: String) -> ZooKeeperProcess? { members.first { $0.address == address } }
@@ -38,7 +43,10 @@ public final class ZooKeeperEnsemble: @unchecked Sendable {
 
     public func stop() { for member in members { member.stop() } }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: root)
+    }
 }
 
 /// ZooKeeper's four-letter-word admin commands over a plain socket (`srvr`, `mntr`, `ruok`, ...).

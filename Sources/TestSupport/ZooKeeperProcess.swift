@@ -157,10 +157,13 @@ public final class ZooKeeperProcess: @unchecked Sendable {
         return String(decoding: data.suffix(bytes), as: UTF8.self)
     }
 
+    /// Kills what still runs and removes the data dir and log (a failing start already reported
+    /// the log's tail).
     deinit {
         if let p = process, p.isRunning {
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
         }
+        try? FileManager.default.removeItem(atPath: directory)
     }
 }
