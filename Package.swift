@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "petrel", targets: ["petrel"]),
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "KafkaClient", targets: ["KafkaClient"]),
+        .library(name: "ZooKeeperClient", targets: ["ZooKeeperClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -71,9 +72,26 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
+        // ZooKeeper's binary (jute) client protocol on SwiftNIO; the Cluster target's metadata store.
+        .target(
+            name: "ZooKeeperClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
-            dependencies: ["KafkaProtocol", "KafkaClient", "KafkaBroker", "LogStorage"],
+            dependencies: [
+                "KafkaProtocol", "KafkaClient", "KafkaBroker", "LogStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -94,6 +112,15 @@ let package = Package(
         .testTarget(
             name: "KafkaBrokerTests",
             dependencies: ["KafkaBroker", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]),
+        .testTarget(
+            name: "ZooKeeperClientTests",
+            dependencies: [
+                "ZooKeeperClient", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "KafkaClient"]),
         .testTarget(
             name: "KafkaClientTests",
