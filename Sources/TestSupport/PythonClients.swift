@@ -31,7 +31,7 @@ public enum PythonClients {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try requirePython())
         process.arguments = [script] + arguments
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
         process.standardError = handle
