@@ -121,7 +121,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "KafkaClient"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "KafkaClient"], exclude: ["Scripts"]),
         .testTarget(
             name: "KafkaClientTests",
             dependencies: [

@@ -73,7 +73,7 @@ public final class TransactionCoordinator: Sendable {
         shard(for: transactionalId).status == .active
     }
 
-    private func shard(for transactionalId: String) -> TransactionShardRuntime {
+    func shard(for transactionalId: String) -> TransactionShardRuntime {
         shards[Int(partitionFor(transactionalId: transactionalId))]
     }
 
