@@ -87,7 +87,9 @@ struct ProduceHandler: ApiHandler {
         } catch {
             result.errorCode = error.code.rawValue
             result.errorMessage = error.message
-            context.logger.error("append failed", metadata: [
+            // The broker's own failures are errors; a producer's (sequence, epoch) are its business.
+            let serverSide = error.code == .kafkaStorageError || error.code == .unknownServerError
+            context.logger.log(level: serverSide ? .error : .debug, "append failed", metadata: [
                 "topic": "\(partition.topic)", "partition": "\(partition.index)", "error": "\(error)",
             ])
         }
