@@ -24,6 +24,8 @@ public final class Broker: Sendable {
         public var groupCoordinator: GroupCoordinatorConfig
         /// `__transaction_state` and transaction settings (transaction.*).
         public var transactionCoordinator: TransactionCoordinatorConfig
+        /// producer.id.expiration.ms and its check interval.
+        public var producerExpiration: ProducerExpiration
 
         public init(
             identity: BrokerIdentity, listenHost: String, listenPort: Int, dataDir: String,
@@ -32,7 +34,8 @@ public final class Broker: Sendable {
             logConfig: @escaping @Sendable ([String: String]) -> LogConfig,
             extraHandlers: @escaping @Sendable (inout ApiRegistry, BrokerServices) -> Void = { _, _ in },
             groupCoordinator: GroupCoordinatorConfig = GroupCoordinatorConfig(),
-            transactionCoordinator: TransactionCoordinatorConfig = TransactionCoordinatorConfig()
+            transactionCoordinator: TransactionCoordinatorConfig = TransactionCoordinatorConfig(),
+            producerExpiration: ProducerExpiration = ProducerExpiration()
         ) {
             self.identity = identity
             self.listenHost = listenHost
@@ -46,6 +49,7 @@ public final class Broker: Sendable {
             self.extraHandlers = extraHandlers
             self.groupCoordinator = groupCoordinator
             self.transactionCoordinator = transactionCoordinator
+            self.producerExpiration = producerExpiration
         }
     }
 
@@ -124,7 +128,7 @@ public final class BrokerServices: Sendable {
         deleteTopicEnable = options.deleteTopicEnable
         metrics = BrokerMetrics()
         clock = WallClock.nowMs
-        logManager = try LogManager(dataDir: options.dataDir, logger: logger)
+        logManager = try LogManager(dataDir: options.dataDir, logger: logger, producerExpiration: options.producerExpiration)
         producerIds = try ProducerIdManager(dataDir: options.dataDir)
         topics = try TopicRegistry(dataDir: options.dataDir, logManager: logManager, logger: logger, logConfig: options.logConfig)
         // Creates __consumer_offsets if missing and replays it, before the listener binds.

@@ -33,7 +33,8 @@ enum BrokerRunner {
             extraHandlers: { registry, services in
                 ConfigHandlers.register(in: &registry, services: services, broker: config, resolver: resolver)
             },
-            groupCoordinator: config.groupCoordinator, transactionCoordinator: config.transactionCoordinator)
+            groupCoordinator: config.groupCoordinator, transactionCoordinator: config.transactionCoordinator,
+            producerExpiration: config.producerExpiration)
         let broker: Broker
         do {
             broker = try await Broker.start(options: options, logger: logger)

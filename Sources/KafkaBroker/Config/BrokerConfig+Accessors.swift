@@ -1,3 +1,5 @@
+import LogStorage
+
 /// Typed accessors for the broker settings Petrel uses. Every key has a valid default in the
 /// definitions table, so the fallbacks here only repeat Kafka's defaults.
 extension BrokerConfig {
@@ -50,5 +52,11 @@ extension BrokerConfig {
         c.abortTimedOutIntervalMs = int("transaction.abort.timed.out.transaction.cleanup.interval.ms") ?? 10_000
         c.removeExpiredIntervalMs = int("transaction.remove.expired.transaction.cleanup.interval.ms") ?? 3_600_000
         return c
+    }
+
+    public var producerExpiration: ProducerExpiration {
+        ProducerExpiration(
+            expirationMs: int("producer.id.expiration.ms") ?? 86_400_000,
+            checkIntervalMs: int("producer.id.expiration.check.interval.ms") ?? 600_000)
     }
 }

@@ -1,5 +1,6 @@
 extension BrokerConfigDefinitions {
-    /// The transaction coordinator's keys (Kafka's TransactionStateManagerConfig, TransactionLogConfig).
+    /// The transaction coordinator's and producer state's keys (Kafka's TransactionStateManagerConfig,
+    /// TransactionLogConfig, ProducerStateManagerConfig).
     static let transactionCoordinator: [ConfigDefinition] = [
         broker(
             "transaction.state.log.num.partitions", .int, default: "50", .atLeast(1),
@@ -19,6 +20,12 @@ extension BrokerConfigDefinitions {
         broker(
             "transaction.abort.timed.out.transaction.cleanup.interval.ms", .int, default: "10000", .atLeast(1),
             doc: "How often transactions past their timeout are looked for and aborted."),
+        broker(
+            "producer.id.expiration.ms", .int, default: "86400000", .atLeast(1),
+            doc: "How long a partition remembers an idle idempotent producer (its epoch and last sequences)."),
+        broker(
+            "producer.id.expiration.check.interval.ms", .int, default: "600000", .atLeast(1),
+            doc: "How often idle producers are looked for and forgotten."),
         broker(
             "transaction.remove.expired.transaction.cleanup.interval.ms", .int, default: "3600000", .atLeast(1),
             doc: "How often expired transactional ids are removed."),

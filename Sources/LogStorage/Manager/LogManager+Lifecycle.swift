@@ -57,13 +57,13 @@ extension LogManager {
         let (logs, checkpointDue, expirationDue) = self.logs.withLock { state -> ([PartitionLog], Bool, Bool) in
             let due = !state.closed && now - state.lastCheckpointMs >= checkpointIntervalMs
             if due { state.lastCheckpointMs = now }
-            let expire = !state.closed && now - state.lastProducerExpirationMs >= Self.producerExpirationCheckIntervalMs
+            let expire = !state.closed && now - state.lastProducerExpirationMs >= producerExpiration.checkIntervalMs
             if expire { state.lastProducerExpirationMs = now }
             return (state.closed ? [] : state.entries.values.map(\.log), due, expire)
         }
         for log in logs { log.flushIfDue() }
         if checkpointDue { writeCheckpointsLogged() }
-        if expirationDue { for log in logs { log.expireProducers() } }
+        if expirationDue { for log in logs { log.expireProducers(producerIdExpirationMs: producerExpiration.expirationMs) } }
     }
 
     /// DeleteRecords moved a log start offset: checkpoint it soon, off the request path.

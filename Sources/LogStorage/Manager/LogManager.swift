@@ -32,8 +32,7 @@ public final class LogManager: Sendable {
         var lastProducerExpirationMs: Int64 = 0
     }
 
-    /// Kafka's producer.id.expiration.check.interval.ms.
-    static let producerExpirationCheckIntervalMs: Int64 = 600_000
+    let producerExpiration: ProducerExpiration
 
     let logs = Mutex(Logs())
     /// Serializes checkpoint file writes (the tick, DeleteRecords and shutdown all write them).
@@ -42,11 +41,12 @@ public final class LogManager: Sendable {
     /// One data directory (the broker's `log.dirs` with one entry).
     public convenience init(
         dataDir: String, logger: Logger, defaultConfig: LogConfig = LogConfig(), clock: any LogClock = SystemLogClock(),
-        io: any LogFileIO = PosixFileIO(), metrics: StorageMetrics = StorageMetrics(), flushCheckIntervalMs: Int = 1000
+        io: any LogFileIO = PosixFileIO(), metrics: StorageMetrics = StorageMetrics(), flushCheckIntervalMs: Int = 1000,
+        producerExpiration: ProducerExpiration = ProducerExpiration()
     ) throws(StorageError) {
         try self.init(
             dataDirs: [dataDir], logger: logger, defaultConfig: defaultConfig, clock: clock, io: io, metrics: metrics,
-            flushCheckIntervalMs: flushCheckIntervalMs)
+            flushCheckIntervalMs: flushCheckIntervalMs, producerExpiration: producerExpiration)
     }
 
     /// Opens every partition directory under `dataDirs`. Directories without a clean-shutdown
@@ -55,7 +55,7 @@ public final class LogManager: Sendable {
     public init(
         dataDirs: [String], logger: Logger, defaultConfig: LogConfig = LogConfig(), clock: any LogClock = SystemLogClock(),
         io: any LogFileIO = PosixFileIO(), metrics: StorageMetrics = StorageMetrics(), flushCheckIntervalMs: Int = 1000,
-        checkpointIntervalMs: Int64 = 60_000
+        checkpointIntervalMs: Int64 = 60_000, producerExpiration: ProducerExpiration = ProducerExpiration()
     ) throws(StorageError) {
         guard !dataDirs.isEmpty else { throw StorageError(.kafkaStorageError, "no data directory configured") }
         self.dataDirs = dataDirs
@@ -66,6 +66,7 @@ public final class LogManager: Sendable {
         self.metrics = metrics
         self.flusher = LogFlusher()
         self.checkpointIntervalMs = checkpointIntervalMs
+        self.producerExpiration = producerExpiration
         var loaded: [TopicPartition: Entry] = [:]
         for dir in dataDirs {
             try loadDirectory(dir, into: &loaded)
@@ -184,5 +185,17 @@ extension KafkaUUID {
             return String(repeating: "0", count: 16 - digits.count) + digits
         }
         return padded(high) + padded(low)
+    }
+}
+
+/// When idle producers are forgotten: Kafka's producer.id.expiration.ms (a day) and
+/// producer.id.expiration.check.interval.ms (ten minutes).
+public struct ProducerExpiration: Sendable, Equatable {
+    public var expirationMs: Int64
+    public var checkIntervalMs: Int64
+
+    public init(expirationMs: Int64 = ProducerStateManager.defaultProducerIdExpirationMs, checkIntervalMs: Int64 = 600_000) {
+        self.expirationMs = expirationMs
+        self.checkIntervalMs = checkIntervalMs
     }
 }
