@@ -58,7 +58,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            exclude: ["README.md", "GroupCoordinator/README.md"],
+            exclude: ["README.md", "GroupCoordinator/README.md", "TransactionCoordinator/README.md"],
             swiftSettings: swiftSettings
         ),
         .target(
