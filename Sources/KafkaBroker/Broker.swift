@@ -22,6 +22,8 @@ public final class Broker: Sendable {
         public var extraHandlers: @Sendable (inout ApiRegistry, BrokerServices) -> Void
         /// `__consumer_offsets` and offset commit settings (offsets.topic.*, offset.metadata.max.bytes).
         public var groupCoordinator: GroupCoordinatorConfig
+        /// Retention checks and the log cleaner (log.retention.check.interval.ms, log.cleaner.*).
+        public var logMaintenance: LogMaintenanceConfig
 
         public init(
             identity: BrokerIdentity, listenHost: String, listenPort: Int, dataDir: String,
@@ -29,8 +31,10 @@ public final class Broker: Sendable {
             configPolicy: any TopicConfigPolicy,
             logConfig: @escaping @Sendable ([String: String]) -> LogConfig,
             extraHandlers: @escaping @Sendable (inout ApiRegistry, BrokerServices) -> Void = { _, _ in },
-            groupCoordinator: GroupCoordinatorConfig = GroupCoordinatorConfig()
+            groupCoordinator: GroupCoordinatorConfig = GroupCoordinatorConfig(),
+            logMaintenance: LogMaintenanceConfig = LogMaintenanceConfig()
         ) {
+            self.logMaintenance = logMaintenance
             self.identity = identity
             self.listenHost = listenHost
             self.listenPort = listenPort
@@ -119,6 +123,7 @@ public final class BrokerServices: Sendable {
         topics = try TopicRegistry(dataDir: options.dataDir, logManager: logManager, logger: logger, logConfig: options.logConfig)
         // Creates __consumer_offsets if missing and replays it, before the listener binds.
         groupCoordinator = try GroupCoordinator.start(config: options.groupCoordinator, topics: topics, clock: clock, logger: logger)
+        logManager.startMaintenance(options.logMaintenance)
     }
 
     func registerCoreHandlers(in registry: inout ApiRegistry) {

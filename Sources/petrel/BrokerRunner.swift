@@ -33,7 +33,8 @@ enum BrokerRunner {
             extraHandlers: { registry, services in
                 ConfigHandlers.register(in: &registry, services: services, broker: config, resolver: resolver)
             },
-            groupCoordinator: config.groupCoordinator)
+            groupCoordinator: config.groupCoordinator,
+            logMaintenance: config.logMaintenance)
         let broker: Broker
         do {
             broker = try await Broker.start(options: options, logger: logger)

@@ -38,6 +38,8 @@ public final class LogManager: Sendable {
     let logs = Mutex(Logs())
     /// Serializes checkpoint file writes (the tick, DeleteRecords and shutdown all write them).
     let checkpointLock = Mutex(())
+    /// Retention and the cleaner, once `startMaintenance` ran.
+    let maintenance = Mutex<LogMaintenance?>(nil)
 
     /// One data directory (the broker's `log.dirs` with one entry).
     public convenience init(
@@ -81,6 +83,7 @@ public final class LogManager: Sendable {
 
     deinit {
         flusher.stopTicking()
+        stopMaintenance()
     }
 
     /// The log of a partition, if this broker has it.

@@ -1,0 +1,230 @@
+import Dispatch
+import Foundation
+import KafkaProtocol
+import Logging
+import Synchronization
+
+/// The log cleaner (Kafka's LogCleaner and LogCleanerManager): background threads that compact
+/// the logs whose cleanup.policy contains `compact`. Each pass picks the log with the largest
+/// dirty ratio among those above their min.cleanable.dirty.ratio (or past max.compaction.lag.ms)
+/// and not being cleaned by another thread, cleans it, and checkpoints its new first dirty
+/// offset in `cleaner-offset-checkpoint`; with nothing to do a thread sleeps
+/// log.cleaner.backoff.ms. A log that fails (I/O error, corrupt batch) is set aside until restart.
+///
+/// Memory: each thread holds an offset map of at most dedupe.buffer.size / threads bytes, only
+/// while it cleans, plus its I/O buffers. I/O is rate-limited across threads.
+public final class LogCleaner: Sendable {
+    /// An open log and its data directory.
+    public typealias LogSource = @Sendable () -> [TopicPartition: (log: PartitionLog, dataDir: String)]
+
+    public let config: LogCleanerConfig
+    private let dataDirs: [String]
+    private let logs: LogSource
+    private let clock: any LogClock
+    private let logger: Logger
+    private let transactions: any CleanerTransactionIndex
+    private let limiter: IORateLimiter
+    private let metrics = CleanerMetrics()
+    private let wakeup = DispatchSemaphore(value: 0)
+    private let threadsDone = DispatchGroup()
+    private let state: Mutex<State>
+    /// Serializes checkpoint file writes.
+    private let checkpointLock = Mutex(())
+
+    private struct State {
+        var inProgress = Set<TopicPartition>()
+        var uncleanable = Set<TopicPartition>()
+        var firstDirty: [TopicPartition: Int64] = [:]
+        var stopping = false
+        var started = false
+        var lastRound: CleanerRoundSummary?
+        var rounds = 0
+    }
+
+    public init(
+        config: LogCleanerConfig, dataDirs: [String], logs: @escaping LogSource, clock: any LogClock = SystemLogClock(),
+        logger: Logger, transactions: any CleanerTransactionIndex = NoTransactionIndex()
+    ) {
+        self.config = config
+        self.dataDirs = dataDirs
+        self.logs = logs
+        self.clock = clock
+        self.logger = logger
+        self.transactions = transactions
+        self.limiter = IORateLimiter(bytesPerSecond: config.maxIOBytesPerSecond)
+        var firstDirty: [TopicPartition: Int64] = [:]
+        for dir in dataDirs {
+            do {
+                firstDirty.merge(try OffsetCheckpoint.read("\(dir)/\(LogFileNames.cleanerCheckpoint)")) { first, _ in first }
+            } catch {
+                logger.warning("ignoring unreadable cleaner checkpoint; those logs are cleaned from their start", metadata: [
+                    "dir": "\(dir)", "error": "\(error)",
+                ])
+            }
+        }
+        state = Mutex(State(firstDirty: firstDirty))
+    }
+
+    /// Starts the cleaner threads (log.cleaner.threads).
+    public func start() {
+        let start = state.withLock { state -> Bool in
+            defer { state.started = true }
+            return !state.started && !state.stopping
+        }
+        guard start else { return }
+        for index in 0..<max(config.threads, 1) {
+            threadsDone.enter()
+            let thread = Thread { [self] in
+                run()
+                threadsDone.leave()
+            }
+            thread.name = "petrel-log-cleaner-\(index)"
+            thread.start()
+        }
+        logger.info("log cleaner started", metadata: [
+            "threads": "\(max(config.threads, 1))", "dedupeBufferBytes": "\(config.dedupeBufferSize)",
+            "backoffMs": "\(config.backoffMs)",
+        ])
+    }
+
+    /// Stops the threads, aborting rounds in progress (their cleaned files are deleted), and
+    /// waits for them to exit.
+    public func shutdown() {
+        let started = state.withLock { state -> Bool in
+            state.stopping = true
+            return state.started
+        }
+        guard started else { return }
+        for _ in 0..<max(config.threads, 1) { wakeup.signal() }
+        threadsDone.wait()
+    }
+
+    /// Ends the current backoff sleep of one thread (a log was just made compacted, tests).
+    public func wake() { wakeup.signal() }
+
+    private var isStopping: Bool { state.withLock { $0.stopping } }
+
+    private func run() {
+        let cleaner = makeCleaner()
+        while !isStopping {
+            if cleanFilthiestLog(with: cleaner) == nil {
+                _ = wakeup.wait(timeout: .now() + .milliseconds(Int(clamping: max(config.backoffMs, 1))))
+            }
+        }
+    }
+
+    private func makeCleaner() -> Cleaner {
+        Cleaner(
+            config: config, limiter: limiter, transactions: transactions, clock: clock, logger: logger,
+            stopping: { [weak self] in self?.isStopping ?? true })
+    }
+
+    /// One pass on the caller's thread: cleans the filthiest cleanable log, if any.
+    @discardableResult
+    public func cleanOnce() -> CleanerRoundSummary? {
+        cleanFilthiestLog(with: makeCleaner())
+    }
+
+    /// The first dirty offset checkpointed for a partition (nil: never cleaned).
+    public func firstDirtyOffset(topic: String, partition: Int32) -> Int64? {
+        state.withLock { $0.firstDirty[TopicPartition(topic: topic, partition: partition)] }
+    }
+
+    /// The last round completed by any thread, and how many rounds have completed.
+    public var lastRound: (summary: CleanerRoundSummary?, rounds: Int) {
+        state.withLock { ($0.lastRound, $0.rounds) }
+    }
+
+    /// Partitions set aside after a failure.
+    public var uncleanablePartitions: Set<TopicPartition> { state.withLock { $0.uncleanable } }
+
+    private func cleanFilthiestLog(with cleaner: Cleaner) -> CleanerRoundSummary? {
+        guard let target = grabFilthiestLog() else { return nil }
+        defer { _ = state.withLock { $0.inProgress.remove(target.key) } }
+        do throws(CleanerError) {
+            let summary = try cleaner.clean(target)
+            finish(target, summary)
+            return summary
+        } catch {
+            switch error {
+            case .aborted(let reason):
+                logger.info("log cleaning aborted", metadata: ["partition": "\(target.key)", "reason": "\(reason)"])
+            case .failed(let failure):
+                metrics.failures.increment()
+                _ = state.withLock { $0.uncleanable.insert(target.key) }
+                logger.error("log cleaning failed; the partition is not cleaned again until restart", metadata: [
+                    "partition": "\(target.key)", "error": "\(failure)",
+                ])
+            }
+            return nil
+        }
+    }
+
+    /// Kafka's grabFilthiestCompactedLog: the cleanable log with the highest dirty ratio, marked
+    /// in progress.
+    private func grabFilthiestLog() -> LogToClean? {
+        let (excluded, checkpoints) = state.withLock { state in
+            (state.inProgress.union(state.uncleanable), state.firstDirty)
+        }
+        let now = clock.nowMs
+        var candidates: [LogToClean] = []
+        for (key, entry) in logs() where !excluded.contains(key) {
+            let view = entry.log.cleaningView()
+            guard view.config.isCompacted, !view.closed else { continue }
+            let target = LogToClean(key: key, log: entry.log, view: view, checkpoint: checkpoints[key], nowMs: now) { segment in
+                Self.firstBatchTimestamp(segment)
+            }
+            if target.checkpointReset { updateCheckpoint(key, target.firstDirtyOffset) }
+            if target.isCleanable(minRatio: view.config.minCleanableDirtyRatio) { candidates.append(target) }
+        }
+        candidates.sort { $0.cleanableRatio > $1.cleanableRatio }
+        return state.withLock { state in
+            guard !state.stopping, let chosen = candidates.first(where: { !state.inProgress.contains($0.key) }) else { return nil }
+            state.inProgress.insert(chosen.key)
+            return chosen
+        }
+    }
+
+    private static func firstBatchTimestamp(_ segment: CleanableSegment) -> Int64? {
+        var scanner = BatchScanner(file: segment.file, from: 0, end: segment.size, chunkSize: RecordBatchHeader.size)
+        guard case .batch(let header, _, _)? = try? scanner.next() else { return nil }
+        return header.maxTimestamp
+    }
+
+    private func finish(_ target: LogToClean, _ summary: CleanerRoundSummary) {
+        metrics.record(summary)
+        state.withLock { state in
+            state.lastRound = summary
+            state.rounds += 1
+        }
+        updateCheckpoint(target.key, summary.endOffset)
+        logger.info("cleaned log", metadata: [
+            "partition": "\(target.key)", "dirtyRatio": "\(target.cleanableRatio)", "endOffset": "\(summary.endOffset)",
+            "segments": "\(summary.segmentsCleaned)", "cleanedSegments": "\(summary.segmentsWritten)",
+            "dirtyBytes": "\(summary.mapBytesRead)", "bytesRead": "\(summary.bytesRead)", "bytesWritten": "\(summary.bytesWritten)",
+            "records": "\(summary.recordsRead)", "recordsKept": "\(summary.recordsKept)", "mapEntries": "\(summary.mapEntries)",
+            "mapBytes": "\(summary.mapBytesAllocated)", "ms": "\(summary.elapsedNs / 1_000_000)",
+            "dirtyMBps": "\(Int(summary.throughputMBps))",
+        ])
+    }
+
+    /// Records a partition's first dirty offset and rewrites its data directory's checkpoint
+    /// (partitions no longer hosted drop out).
+    private func updateCheckpoint(_ key: TopicPartition, _ offset: Int64) {
+        let current = logs()
+        let entries = state.withLock { state -> [TopicPartition: Int64] in
+            state.firstDirty[key] = offset
+            state.firstDirty = state.firstDirty.filter { current[$0.key] != nil }
+            return state.firstDirty
+        }
+        guard let dir = current[key]?.dataDir else { return }
+        let mine = entries.filter { current[$0.key]?.dataDir == dir }
+        checkpointLock.withLock { _ in
+            do {
+                try OffsetCheckpoint.write(mine, to: "\(dir)/\(LogFileNames.cleanerCheckpoint)")
+            } catch {
+                logger.warning("cannot write the cleaner checkpoint", metadata: ["dir": "\(dir)", "error": "\(error)"])
+            }
+        }
+    }
+}
