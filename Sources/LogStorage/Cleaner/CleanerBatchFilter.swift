@@ -72,19 +72,21 @@ struct CleanerBatchFilter {
         var tombstones = false
         var maxTimestamp: Int64 = -1
         while section.readableBytes > 0 {
-            let start = section.readerIndex
+            // Read from a copy: `section` then yields the record's own bytes as one slice.
+            var cursor = section
             let record: Record
             do {
-                record = try Record.read(from: &section)
+                record = try Record.read(from: &cursor)
             } catch {
                 throw StorageError.corrupt("malformed record in batch at offset \(header.baseOffset): \(error)", offset: header.baseOffset)
             }
             outcome.recordsRead += 1
+            let bytes = section.readSlice(length: record.sizeInBytes) ?? ByteBuffer()
             guard keep(record, header.baseOffset + Int64(record.offsetDelta)) else {
                 keptAll = false
                 continue
             }
-            if let bytes = section.getSlice(at: start, length: record.sizeInBytes) { kept.writeImmutableBuffer(bytes) }
+            kept.writeImmutableBuffer(bytes)
             outcome.recordsKept += 1
             if record.value == nil { tombstones = true }
             maxTimestamp = max(maxTimestamp, header.baseTimestamp &+ record.timestampDelta)
