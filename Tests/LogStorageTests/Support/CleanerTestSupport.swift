@@ -91,7 +91,7 @@ extension PartitionLog {
     }
 
     func storedRecords() throws -> [StoredRecord] {
-        try storedBatches().flatMap(\.records).filter { $0.offset >= logStartOffset }
+        try storedBatches().filter { !$0.header.isControl }.flatMap(\.records).filter { $0.offset >= logStartOffset }
     }
 }
 
