@@ -16,7 +16,7 @@ let options = BenchOptions(CommandLine.arguments.dropFirst())
 let logger = Logger(label: "cleaner-bench", factory: { _ in SwiftLogNoOpLogHandler() })
 print("petrel-cleaner-bench: \(options.megabytes) MB of dirty log per run over \(options.keys) keys, \(options.repeats) runs per codec (median shown)")
 
-var rows: [[String]] = [["codec", "dirty MB", "records", "kept", "dirty MB/s", "read+write MB/s", "map MiB used", "seconds"]]
+var rows: [[String]] = [["codec", "dirty MB", "records", "kept", "dirty MB/s", "read+write MB/s", "map MiB used", "seconds", "longest swap us"]]
 var peakMap = 0
 for codec in options.codecs {
     var runs: [CleanerRoundSummary] = []
@@ -36,7 +36,7 @@ for codec in options.codecs {
     rows.append([
         codec.name, format(Double(median.mapBytesRead) / 1e6), "\(median.recordsRead)", "\(median.recordsKept)",
         format(median.throughputMBps), format(Double(median.mapBytesRead + median.bytesRead + median.bytesWritten) / 1e6 / seconds),
-        format(Double(median.mapBytesAllocated) / 1_048_576), format(seconds),
+        format(Double(median.mapBytesAllocated) / 1_048_576), format(seconds), "\(median.longestSwapNs / 1_000)",
     ])
 }
 printTable(rows)

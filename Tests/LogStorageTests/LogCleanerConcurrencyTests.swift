@@ -107,10 +107,11 @@ import Testing
         let group = Array(view.segments.prefix(3))
         try log.deleteRecords(before: group[1].baseOffset)
         let before = try log.storedRecords()
-        #expect(try log.replaceWithCleaned(group) == false)
+        var held: UInt64 = 0
+        #expect(try log.replaceWithCleaned(group, lockHeldNs: &held) == false)
         #expect(try log.storedRecords() == before)
         try log.appendKeyed([KV("k", "v")])
         // A group whose segments are all still there but whose first one is gone is refused too.
-        #expect(try log.replaceWithCleaned(Array(view.segments.prefix(1))) == false)
+        #expect(try log.replaceWithCleaned(Array(view.segments.prefix(1)), lockHeldNs: &held) == false)
     }
 }

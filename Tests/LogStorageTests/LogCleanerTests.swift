@@ -24,7 +24,6 @@ import Testing
         let before = try log.storedRecords()
         let activeBase = try #require(log.segmentBaseOffsets.last)
         #expect(log.segmentCount > 3)
-        let segmentsBefore = log.segmentCount
         let sizeBefore = log.size
         let sealed = before.filter { $0.offset < activeBase }
         let end = log.logEndOffset

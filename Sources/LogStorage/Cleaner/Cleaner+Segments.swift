@@ -32,7 +32,9 @@ extension Cleaner {
             }
             if let modified = last.file.lastModifiedMs() { cleaned.file.setLastModified(ms: modified) }
             try checkDone(log)
-            let replaced = try storage { () throws(StorageError) in try log.replaceWithCleaned(group) }
+            var lockHeldNs: UInt64 = 0
+            let replaced = try storage { () throws(StorageError) in try log.replaceWithCleaned(group, lockHeldNs: &lockHeldNs) }
+            summary.longestSwapNs = max(summary.longestSwapNs, lockHeldNs)
             guard replaced else { throw .aborted("segments \(base)...\(last.baseOffset) changed while they were cleaned") }
         } catch {
             removeCleanedFiles(directory: directory, base: base)

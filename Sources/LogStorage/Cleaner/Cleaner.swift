@@ -32,6 +32,7 @@ final class Cleaner {
     var writeBuffer: ByteBuffer
     /// Set per round.
     var summary = CleanerRoundSummary(topic: "", partition: 0)
+    private var checks = 0
 
     init(
         config: LogCleanerConfig, limiter: IORateLimiter, transactions: any CleanerTransactionIndex, clock: any LogClock,
@@ -108,10 +109,12 @@ final class Cleaner {
         return groups
     }
 
-    /// Throws `.aborted` when shutdown began or the log was closed.
+    /// Throws `.aborted` when shutdown began or the log was closed (or deleted). The log's
+    /// flag is behind its lock, so it is looked at every 64 calls only; the swap checks it too.
     func checkDone(_ log: PartitionLog) throws(CleanerError) {
         if stopping() { throw .aborted("the cleaner is stopping") }
-        if log.isClosed { throw .aborted("the log was closed") }
+        checks &+= 1
+        if checks % 64 == 0, log.isClosed { throw .aborted("the log was closed") }
     }
 
     /// The marker type of a control batch (nil for an empty one, which cleaning left behind).

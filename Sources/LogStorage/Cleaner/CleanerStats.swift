@@ -22,6 +22,8 @@ public struct CleanerRoundSummary: Sendable, Equatable {
     /// Largest offset-map table held, in bytes.
     public var mapBytesAllocated = 0
     public var elapsedNs: UInt64 = 0
+    /// The longest the partition lock was held for one swap.
+    public var longestSwapNs: UInt64 = 0
 
     public init(topic: String, partition: Int32) {
         self.topic = topic

@@ -28,6 +28,8 @@ public final class LogCleaner: Sendable {
     private let wakeup = DispatchSemaphore(value: 0)
     private let threadsDone = DispatchGroup()
     private let state: Mutex<State>
+    /// Shutdown began (read by cleaning rounds after every batch, so an atomic, not the lock).
+    private let stopping = Atomic<Bool>(false)
     /// Serializes checkpoint file writes.
     private let checkpointLock = Mutex(())
 
@@ -92,6 +94,7 @@ public final class LogCleaner: Sendable {
     public func shutdown() {
         let started = state.withLock { state -> Bool in
             state.stopping = true
+            stopping.store(true, ordering: .sequentiallyConsistent)
             return state.started
         }
         guard started else { return }
@@ -102,7 +105,7 @@ public final class LogCleaner: Sendable {
     /// Ends the current backoff sleep of one thread (a log was just made compacted, tests).
     public func wake() { wakeup.signal() }
 
-    private var isStopping: Bool { state.withLock { $0.stopping } }
+    private var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
     private func run() {
         let cleaner = makeCleaner()
@@ -204,6 +207,7 @@ public final class LogCleaner: Sendable {
             "dirtyBytes": "\(summary.mapBytesRead)", "bytesRead": "\(summary.bytesRead)", "bytesWritten": "\(summary.bytesWritten)",
             "records": "\(summary.recordsRead)", "recordsKept": "\(summary.recordsKept)", "mapEntries": "\(summary.mapEntries)",
             "mapBytes": "\(summary.mapBytesAllocated)", "ms": "\(summary.elapsedNs / 1_000_000)",
+            "longestSwapUs": "\(summary.longestSwapNs / 1_000)",
             "dirtyMBps": "\(Int(summary.throughputMBps))",
         ])
     }

@@ -90,10 +90,12 @@ extension PartitionLog {
     /// nothing, when the group changed; the caller then deletes the cleaned files. An error
     /// after the old segments were retired leaves the `.swap` files for the next load to finish
     /// (the open segments keep serving reads until then); the caller must not delete them.
-    func replaceWithCleaned(_ group: [CleanableSegment]) throws(StorageError) -> Bool {
+    func replaceWithCleaned(_ group: [CleanableSegment], lockHeldNs: inout UInt64) throws(StorageError) -> Bool {
         guard let first = group.first else { return false }
         let base = first.baseOffset
         let result = try state.withLock { state throws(StorageError) -> (replaced: Bool, retired: [String], size: Int64) in
+            let locked = IORateLimiter.nowNs()
+            defer { lockHeldNs = IORateLimiter.nowNs() - locked }
             guard !state.closed, let start = state.segments.firstIndex(where: { $0.file === first.file }),
                   start + group.count < state.segments.count else { return (false, [], 0) }
             for (offset, old) in group.enumerated() {
