@@ -84,8 +84,8 @@ extension PartitionLog {
     /// The cleaner's swap (Kafka's replaceSegments), all under the lock so readers and appends
     /// see the old segments or the new one, never a mix: checks that `group` is still in the log
     /// unchanged (retention, DeleteRecords or truncation may have removed or cut it meanwhile),
-    /// renames the cleaned files `.swap`, retires the old segments, renames the swap files to
-    /// their final names (replacing the first old segment's) and loads the new segment.
+    /// renames the cleaned files `.swap`, retires the old segments (`.deleted`), renames the swap
+    /// files to their final names and loads the new segment.
     /// Load completes a swap interrupted by a crash (`SwapRecovery`). Returns false, changing
     /// nothing, when the group changed; the caller then deletes the cleaned files. An error
     /// after the old segments were retired leaves the `.swap` files for the next load to finish
@@ -93,14 +93,15 @@ extension PartitionLog {
     func replaceWithCleaned(_ group: [CleanableSegment], lockHeldNs: inout UInt64) throws(StorageError) -> Bool {
         guard let first = group.first else { return false }
         let base = first.baseOffset
-        let result = try state.withLock { state throws(StorageError) -> (replaced: Bool, retired: [String], size: Int64) in
+        // The old files are handed out of the lock, so their descriptors close after it.
+        let result = try state.withLock { state throws(StorageError) -> (replaced: Bool, retired: [String], oldFiles: [SegmentFile]) in
             let locked = IORateLimiter.nowNs()
             defer { lockHeldNs = IORateLimiter.nowNs() - locked }
             guard !state.closed, let start = state.segments.firstIndex(where: { $0.file === first.file }),
-                  start + group.count < state.segments.count else { return (false, [], 0) }
+                  start + group.count < state.segments.count else { return (false, [], []) }
             for (offset, old) in group.enumerated() {
                 let current = state.segments[start + offset]
-                guard current.file === old.file, current.size == old.size else { return (false, [], 0) }
+                guard current.file === old.file, current.size == old.size else { return (false, [], []) }
             }
             do throws(StorageError) {
                 for suffix in LogFileNames.segmentFileSuffixes {
@@ -115,29 +116,26 @@ extension PartitionLog {
                 throw error
             }
             // From here on the swap completes: a crash leaves `.swap` files that load finishes.
+            // Every old segment, the first one too, is renamed away before the swap files take
+            // their names: replacing a file by rename would make the kernel flush or free it
+            // here, under the lock.
             var retired: [String] = []
             var oldSize: Int64 = 0
+            var oldFiles: [SegmentFile] = []
             for old in state.segments[start..<(start + group.count)] {
                 oldSize += old.size
-                if old.baseOffset != base {
-                    retired += SegmentReaper.retire(directory: directory, base: old.baseOffset, logger: logger)
-                }
+                oldFiles.append(old.file)
+                retired += SegmentReaper.retire(directory: directory, base: old.baseOffset, logger: logger)
             }
             for suffix in LogFileNames.segmentFileSuffixes {
                 let swap = LogFileNames.segmentFile(directory, base, suffix + LogFileNames.swapSuffix)
-                let final = LogFileNames.segmentFile(directory, base, suffix)
-                if Posix.fileExists(swap) {
-                    try Posix.rename(swap, final)
-                } else if suffix != LogFileNames.logSuffix {
-                    // No new file of this kind: the old one must not describe the new segment.
-                    try Posix.remove(final)
-                }
+                if Posix.fileExists(swap) { try Posix.rename(swap, LogFileNames.segmentFile(directory, base, suffix)) }
             }
             let segment = try loadCleaned(base: base, config: state.config)
             state.segments.replaceSubrange(start..<(start + group.count), with: [segment])
             state.totalSize += segment.size - oldSize
             state.directoryDirty = true
-            return (true, retired, segment.size)
+            return (true, retired, oldFiles)
         }
         guard result.replaced else { return false }
         Posix.syncDirectory(directory)
