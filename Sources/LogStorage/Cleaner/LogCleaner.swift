@@ -35,7 +35,9 @@ public final class LogCleaner: Sendable {
 
     private struct State {
         var inProgress = Set<TopicPartition>()
-        var uncleanable = Set<TopicPartition>()
+        /// Partitions set aside after a failure, with the identity of the log that failed (a
+        /// partition deleted and created again is a new log and is cleaned).
+        var uncleanable: [TopicPartition: ObjectIdentifier] = [:]
         var firstDirty: [TopicPartition: Int64] = [:]
         var stopping = false
         var started = false
@@ -139,7 +141,21 @@ public final class LogCleaner: Sendable {
     }
 
     /// Partitions set aside after a failure.
-    public var uncleanablePartitions: Set<TopicPartition> { state.withLock { $0.uncleanable } }
+    public var uncleanablePartitions: Set<TopicPartition> { state.withLock { Set($0.uncleanable.keys) } }
+
+    /// The partition's log was deleted: its first dirty offset is forgotten (a new topic of the
+    /// same name starts dirty from its start), in memory and in its directory's checkpoint.
+    /// A round in progress on it aborts on its own (the log is closed).
+    public func forget(topic: String, partition: Int32, dataDir: String) {
+        let key = TopicPartition(topic: topic, partition: partition)
+        let remaining = state.withLock { state -> [TopicPartition: Int64] in
+            state.firstDirty.removeValue(forKey: key)
+            state.uncleanable.removeValue(forKey: key)
+            return state.firstDirty
+        }
+        let current = logs()
+        writeCheckpoint(remaining.filter { current[$0.key]?.dataDir == dataDir }, dir: dataDir)
+    }
 
     private func cleanFilthiestLog(with cleaner: Cleaner) -> CleanerRoundSummary? {
         guard let target = grabFilthiestLog() else { return nil }
@@ -152,9 +168,12 @@ public final class LogCleaner: Sendable {
             switch error {
             case .aborted(let reason):
                 logger.info("log cleaning aborted", metadata: ["partition": "\(target.key)", "reason": "\(reason)"])
+            case .failed(let failure) where target.log.isClosed:
+                // Deleted under the round (its directory went): nothing is wrong with the log.
+                logger.info("log cleaning aborted", metadata: ["partition": "\(target.key)", "reason": "the log was closed: \(failure)"])
             case .failed(let failure):
                 metrics.failures.increment()
-                _ = state.withLock { $0.uncleanable.insert(target.key) }
+                state.withLock { $0.uncleanable[target.key] = ObjectIdentifier(target.log) }
                 logger.error("log cleaning failed; the partition is not cleaned again until restart", metadata: [
                     "partition": "\(target.key)", "error": "\(failure)",
                 ])
@@ -166,18 +185,18 @@ public final class LogCleaner: Sendable {
     /// Kafka's grabFilthiestCompactedLog: the cleanable log with the highest dirty ratio, marked
     /// in progress.
     private func grabFilthiestLog() -> LogToClean? {
-        let (excluded, checkpoints) = state.withLock { state in
-            (state.inProgress.union(state.uncleanable), state.firstDirty)
+        let (inProgress, uncleanable, checkpoints) = state.withLock { state in
+            (state.inProgress, state.uncleanable, state.firstDirty)
         }
         let now = clock.nowMs
         var candidates: [LogToClean] = []
-        for (key, entry) in logs() where !excluded.contains(key) {
+        for (key, entry) in logs() where !inProgress.contains(key) && uncleanable[key] != ObjectIdentifier(entry.log) {
             let view = entry.log.cleaningView()
             guard view.config.isCompacted, !view.closed else { continue }
             let target = LogToClean(key: key, log: entry.log, view: view, checkpoint: checkpoints[key], nowMs: now) { segment in
                 Self.firstBatchTimestamp(segment)
             }
-            if target.checkpointReset { updateCheckpoint(key, target.firstDirtyOffset) }
+            if target.checkpointReset { updateCheckpoint(key, target.firstDirtyOffset, log: entry.log) }
             if target.isCleanable(minRatio: view.config.minCleanableDirtyRatio) { candidates.append(target) }
         }
         candidates.sort { $0.cleanableRatio > $1.cleanableRatio }
@@ -200,7 +219,7 @@ public final class LogCleaner: Sendable {
             state.lastRound = summary
             state.rounds += 1
         }
-        updateCheckpoint(target.key, summary.endOffset)
+        updateCheckpoint(target.key, summary.endOffset, log: target.log)
         logger.info("cleaned log", metadata: [
             "partition": "\(target.key)", "dirtyRatio": "\(target.cleanableRatio)", "endOffset": "\(summary.endOffset)",
             "segments": "\(summary.segmentsCleaned)", "cleanedSegments": "\(summary.segmentsWritten)",
@@ -214,15 +233,20 @@ public final class LogCleaner: Sendable {
 
     /// Records a partition's first dirty offset and rewrites its data directory's checkpoint
     /// (partitions no longer hosted drop out).
-    private func updateCheckpoint(_ key: TopicPartition, _ offset: Int64) {
+    private func updateCheckpoint(_ key: TopicPartition, _ offset: Int64, log: PartitionLog) {
         let current = logs()
+        // A partition deleted (and maybe created again) during the round keeps no checkpoint.
+        guard current[key]?.log === log else { return }
         let entries = state.withLock { state -> [TopicPartition: Int64] in
             state.firstDirty[key] = offset
             state.firstDirty = state.firstDirty.filter { current[$0.key] != nil }
             return state.firstDirty
         }
         guard let dir = current[key]?.dataDir else { return }
-        let mine = entries.filter { current[$0.key]?.dataDir == dir }
+        writeCheckpoint(entries.filter { current[$0.key]?.dataDir == dir }, dir: dir)
+    }
+
+    private func writeCheckpoint(_ mine: [TopicPartition: Int64], dir: String) {
         checkpointLock.withLock { _ in
             do {
                 try OffsetCheckpoint.write(mine, to: "\(dir)/\(LogFileNames.cleanerCheckpoint)")

@@ -146,6 +146,7 @@ public final class LogManager: Sendable {
         let key = TopicPartition(topic: topic, partition: partition)
         guard let entry = logs.withLock({ $0.entries.removeValue(forKey: key) }) else { return }
         entry.log.markDeleted()
+        cleaner?.forget(topic: topic, partition: partition, dataDir: entry.dir)
         let from = "\(entry.dir)/\(key)"
         let to = "\(from).\(KafkaUUID.random().hex)\(LogFileNames.deleteDirSuffix)"
         try Posix.rename(from, to)
