@@ -101,6 +101,9 @@ public final class LogCleaner: Sendable {
         }
         guard started else { return }
         for _ in 0..<max(config.threads, 1) { wakeup.signal() }
+        // Called on a cleaner thread (the log manager's last reference went there): the
+        // threads exit on their own; waiting would wait for this one.
+        if Thread.current.threadDictionary[Self.threadMarker] != nil { return }
         threadsDone.wait()
     }
 
@@ -109,7 +112,10 @@ public final class LogCleaner: Sendable {
 
     private var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
+    private static let threadMarker = "petrel.log-cleaner"
+
     private func run() {
+        Thread.current.threadDictionary[Self.threadMarker] = true
         let cleaner = makeCleaner()
         while !isStopping {
             if cleanFilthiestLog(with: cleaner) == nil {

@@ -7,6 +7,9 @@ final class LogMaintenance: Sendable {
     let config: LogMaintenanceConfig
     let cleaner: LogCleaner?
     private let queue = DispatchQueue(label: "petrel.log-retention")
+    /// Marks the retention queue, so `stop` called from it (the manager's last reference
+    /// dropped by a retention pass) does not wait for itself.
+    private let queueKey = DispatchSpecificKey<Bool>()
     private let timer: Mutex<TimerBox?> = Mutex(nil)
 
     /// Dispatch sources are thread-safe but not annotated Sendable.
@@ -18,6 +21,7 @@ final class LogMaintenance: Sendable {
     init(config: LogMaintenanceConfig, cleaner: LogCleaner?) {
         self.config = config
         self.cleaner = cleaner
+        queue.setSpecific(key: queueKey, value: true)
     }
 
     func start(retention: @escaping @Sendable () -> Void) {
@@ -37,7 +41,7 @@ final class LogMaintenance: Sendable {
             return current
         }
         box?.source.cancel()
-        queue.sync {}
+        if DispatchQueue.getSpecific(key: queueKey) == nil { queue.sync {} }
         cleaner?.shutdown()
     }
 }
