@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "petrel", targets: ["petrel"]),
+        .executable(name: "petrel-cleaner-bench", targets: ["petrel-cleaner-bench"]),
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "KafkaClient", targets: ["KafkaClient"]),
         .library(name: "ZooKeeperClient", targets: ["ZooKeeperClient"]),
@@ -101,6 +102,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Release-mode measurement of the log cleaner (throughput, append latency while it runs).
+        .executableTarget(
+            name: "petrel-cleaner-bench",
+            dependencies: [
+                "LogStorage", "KafkaProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

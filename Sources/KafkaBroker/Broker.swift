@@ -26,6 +26,8 @@ public final class Broker: Sendable {
         public var transactionCoordinator: TransactionCoordinatorConfig
         /// producer.id.expiration.ms and its check interval.
         public var producerExpiration: ProducerExpiration
+        /// Retention checks and the log cleaner (log.retention.check.interval.ms, log.cleaner.*).
+        public var logMaintenance: LogMaintenanceConfig
 
         public init(
             identity: BrokerIdentity, listenHost: String, listenPort: Int, dataDir: String,
@@ -35,8 +37,10 @@ public final class Broker: Sendable {
             extraHandlers: @escaping @Sendable (inout ApiRegistry, BrokerServices) -> Void = { _, _ in },
             groupCoordinator: GroupCoordinatorConfig = GroupCoordinatorConfig(),
             transactionCoordinator: TransactionCoordinatorConfig = TransactionCoordinatorConfig(),
-            producerExpiration: ProducerExpiration = ProducerExpiration()
+            producerExpiration: ProducerExpiration = ProducerExpiration(),
+            logMaintenance: LogMaintenanceConfig = LogMaintenanceConfig()
         ) {
+            self.logMaintenance = logMaintenance
             self.identity = identity
             self.listenHost = listenHost
             self.listenPort = listenPort
@@ -137,6 +141,7 @@ public final class BrokerServices: Sendable {
             config: options.transactionCoordinator, topics: topics, groups: groupCoordinator, producerIds: producerIds,
             clock: clock, logger: logger)
         transactionCoordinator.startBackgroundWork()
+        logManager.startMaintenance(options.logMaintenance)
     }
 
     func registerCoreHandlers(in registry: inout ApiRegistry) {

@@ -30,12 +30,27 @@ public struct LogConfig: Sendable, Equatable {
     public var cleanupPolicy: CleanupPolicy = .delete
     /// file.delete.delay.ms: how long deleted segment files linger for readers still using them.
     public var fileDeleteDelayMs: Int64 = 60_000
+    /// delete.retention.ms: how long the cleaner keeps tombstones and transaction markers after
+    /// it first sees them (their batch carries the delete horizon).
+    public var deleteRetentionMs: Int64 = 86_400_000
+    /// min.compaction.lag.ms: segments holding a record younger than this are not cleaned.
+    public var minCompactionLagMs: Int64 = 0
+    /// max.compaction.lag.ms: dirty data older than this is cleaned whatever the dirty ratio.
+    public var maxCompactionLagMs: Int64 = .max
+    /// min.cleanable.dirty.ratio: the dirty share of the log that makes it worth cleaning.
+    public var minCleanableDirtyRatio: Double = 0.5
     /// min.insync.replicas (checked by the broker for acks=-1).
     public var minInsyncReplicas: Int = 1
 
     public init() {}
 
     public var isCompacted: Bool { cleanupPolicy.contains(.compact) }
+
+    /// The age at which the active segment rolls: segment.ms, or max.compaction.lag.ms when
+    /// smaller on a compacted topic, so old dirty data leaves the active segment (Kafka's maxSegmentMs).
+    public var maxSegmentMs: Int64 {
+        isCompacted && maxCompactionLagMs > 0 ? min(maxCompactionLagMs, segmentMs) : segmentMs
+    }
 
     /// Entries the offset index may hold (8 bytes each); the time index gets the same count.
     var maxIndexEntries: Int { max(segmentIndexBytes / OffsetIndex.entrySize, 1) }

@@ -128,4 +128,22 @@ import Testing
         log.updateHighWatermark(log.logEndOffset)
         #expect(log.lastStableOffset == 3)
     }
+
+    @Test func anInterruptedCleanerSwapKeepsTheCleanedTransactionIndex() throws {
+        let dir = TestDirectory()
+        let partition = "\(dir.path)/t-0"
+        try FileManager.default.createDirectory(atPath: partition, withIntermediateDirectories: true)
+        // A cleaned segment whose swap began: its log and transaction index under `.swap` names.
+        let swapLog = LogFileNames.logFile(partition, 0) + LogFileNames.swapSuffix
+        let file = try SegmentFile.open(swapLog, create: true, io: PosixFileIO())
+        try file.write(makeBatch(records: 3), at: 0)
+        let entry = AbortedTransaction(producerId: 4, firstOffset: 0, lastOffset: 2, lastStableOffset: 3)
+        var index = TransactionIndex(path: LogFileNames.txnIndexFile(partition, 0) + LogFileNames.swapSuffix)
+        try index.append(entry, io: PosixFileIO())
+        #expect(try SwapRecovery.run(in: partition, io: PosixFileIO(), logger: quietLogger) == 1)
+        #expect(TransactionIndex.load(path: LogFileNames.txnIndexFile(partition, 0)).entries == [entry])
+        let log = try PartitionLog.open(directory: partition, topic: "t", partition: 0, config: config(), logger: quietLogger)
+        #expect(log.logEndOffset == 3)
+        #expect(log.abortedTransactions(from: 0, upTo: 3) == [entry])
+    }
 }

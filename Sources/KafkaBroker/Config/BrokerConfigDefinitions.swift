@@ -73,6 +73,22 @@ public enum BrokerConfigDefinitions {
         broker(
             "log.cleaner.backoff.ms", .long, default: "15000", .atLeast(0),
             doc: "How long the log cleaner sleeps when no log needs compaction."),
+        broker("log.cleaner.enable", .boolean, default: "true", doc: "Whether the log cleaner compacts topics with cleanup.policy=compact."),
+        broker(
+            "log.cleaner.threads", .int, default: "1", .atLeast(0),
+            doc: "Threads compacting logs at once; 0 turns the cleaner off."),
+        broker(
+            "log.cleaner.dedupe.buffer.size", .long, default: "134217728", .atLeast(0),
+            doc: "Bytes of key index all cleaner threads may hold (24 bytes per distinct key); larger logs take several rounds."),
+        broker(
+            "log.cleaner.io.buffer.size", .int, default: "524288", .atLeast(0),
+            doc: "Bytes of read and write buffers across all cleaner threads."),
+        broker(
+            "log.cleaner.io.buffer.load.factor", .double, default: "0.9",
+            doc: "How full the cleaner's key index may get before a round stops adding keys."),
+        broker(
+            "log.cleaner.io.max.bytes.per.second", .double, default: "1.7976931348623157E308",
+            doc: "Limit on the cleaner's reads plus writes, in bytes per second."),
         broker("delete.topic.enable", .boolean, default: "true", doc: "Whether DeleteTopics may delete topics."),
         broker(
             "group.initial.rebalance.delay.ms", .int, default: "3000", .atLeast(0),

@@ -46,6 +46,10 @@ extension TopicConfigResolver {
         }
         config.cleanupPolicy = policy
         config.fileDeleteDelayMs = long("file.delete.delay.ms", config.fileDeleteDelayMs)
+        config.deleteRetentionMs = long("delete.retention.ms", config.deleteRetentionMs)
+        config.minCompactionLagMs = long("min.compaction.lag.ms", config.minCompactionLagMs)
+        config.maxCompactionLagMs = long("max.compaction.lag.ms", config.maxCompactionLagMs)
+        config.minCleanableDirtyRatio = value("min.cleanable.dirty.ratio")?.numeric ?? config.minCleanableDirtyRatio
         config.minInsyncReplicas = int("min.insync.replicas", config.minInsyncReplicas)
         return config
     }

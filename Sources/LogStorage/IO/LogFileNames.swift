@@ -29,7 +29,7 @@ enum LogFileNames {
 
     /// Every file a segment may have, for deletion.
     static func segmentFiles(_ dir: String, _ base: Int64) -> [String] {
-        [logFile(dir, base), indexFile(dir, base), timeIndexFile(dir, base), txnIndexFile(dir, base)]
+        segmentFileSuffixes.map { "\(dir)/\(baseName(base))\($0)" }
     }
 
     /// The base offset of a segment file name with `suffix`, or nil when it is not one.

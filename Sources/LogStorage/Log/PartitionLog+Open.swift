@@ -100,6 +100,7 @@ struct LogLoader {
 
     /// Base offsets of the `.log` files, ascending, after removing leftovers and orphan indexes.
     private func segmentBaseOffsets() throws(StorageError) -> [Int64] {
+        try SwapRecovery.run(in: directory, io: io, logger: logger)
         let names = try Posix.list(directory)
         var bases: [Int64] = []
         var indexFiles: [(String, Int64)] = []

@@ -79,8 +79,10 @@ extension PartitionLog {
             return minOneBatch ? result(cursor, start, end, first, offsets) : offsets
         }
         let limit = min(start + Int64(maxBytes), cursor.end)
-        let jump = state.withLock { state in
-            state.segment(withBase: cursor.baseOffset)?.offsetIndex.lastEntry(from: end, atOrBelow: limit, offsetBelow: maxOffset)
+        let jump = state.withLock { state -> Int64? in
+            // Only this very file's index: the cleaner may have swapped in a new segment at the same base.
+            guard let segment = state.segment(withBase: cursor.baseOffset), segment.file === cursor.file else { return nil }
+            return segment.offsetIndex.lastEntry(from: end, atOrBelow: limit, offsetBelow: maxOffset)
         }
         if let jump { end = jump }
         var scanner = BatchScanner(file: cursor.file, from: end, end: cursor.end)

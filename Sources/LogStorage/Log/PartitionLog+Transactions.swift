@@ -29,6 +29,19 @@ extension PartitionLog {
         }
     }
 
+    /// The aborted transactions whose markers lie in the segments overlapping [`from`, `to`):
+    /// what the cleaner needs for the sealed segments it rewrites.
+    func abortedTransactions(inSegmentsFrom from: Int64, to: Int64) -> [AbortedTransaction] {
+        state.withLock { state in
+            var found: [AbortedTransaction] = []
+            for (index, segment) in state.segments.enumerated() where segment.baseOffset < to {
+                let next = index + 1 < state.segments.count ? state.segments[index + 1].baseOffset : Int64.max
+                if next > from { found += segment.txnIndex.entries }
+            }
+            return found
+        }
+    }
+
     /// Producers with an open transaction here, and where each began (DescribeProducers).
     public var openTransactions: [Int64: Int64] { state.withLock { $0.producers.openTransactions } }
 

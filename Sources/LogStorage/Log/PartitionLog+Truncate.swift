@@ -87,22 +87,19 @@ extension PartitionLog {
         deleteFiles(removed)
     }
 
-    /// Takes a segment out of the books; returns its file paths for deletion after the lock.
-    /// Readers still holding its file keep reading the unlinked inode.
-    private func remove(_ segment: LogSegment, from state: inout State) -> [String] {
+    /// Takes a segment out of the books: its files are renamed `.deleted` now (under the lock,
+    /// so a new segment may reuse the names) and deleted by `deleteFiles` after
+    /// file.delete.delay.ms. Readers still holding its file keep reading it.
+    func remove(_ segment: LogSegment, from state: inout State) -> [String] {
         state.totalSize -= segment.size
-        return [segment.file.path, segment.offsetIndex.entries.path, segment.timeIndex.entries.path, segment.txnIndex.path]
+        return SegmentReaper.retire(directory: directory, base: segment.baseOffset, logger: logger)
     }
 
+    /// Schedules the deletion of retired files (see `remove`).
     func deleteFiles(_ paths: [String]) {
-        for path in paths {
-            do {
-                try Posix.remove(path)
-            } catch {
-                logger.error("cannot delete segment file", metadata: ["path": "\(path)", "error": "\(error)"])
-            }
-        }
-        if !paths.isEmpty { Posix.syncDirectory(directory) }
+        guard !paths.isEmpty else { return }
+        Posix.syncDirectory(directory)
+        SegmentReaper.schedule(paths, afterMs: config.fileDeleteDelayMs, directory: directory, logger: logger)
     }
 
     func writeEpochCache(_ cache: LeaderEpochCache) {

@@ -109,6 +109,7 @@ extension LogManager {
             return state.entries.map { ($0.key, $0.value.dir, $0.value.log) }
         }
         guard let entries = open else { return }
+        stopMaintenance()
         flusher.shutdown()
         var values: [TopicPartition: PartitionLog.Checkpoints] = [:]
         var failedDirs = Set<String>()

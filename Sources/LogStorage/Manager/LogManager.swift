@@ -37,6 +37,8 @@ public final class LogManager: Sendable {
     let logs = Mutex(Logs())
     /// Serializes checkpoint file writes (the tick, DeleteRecords and shutdown all write them).
     let checkpointLock = Mutex(())
+    /// Retention and the cleaner, once `startMaintenance` ran.
+    let maintenance = Mutex<LogMaintenance?>(nil)
 
     /// One data directory (the broker's `log.dirs` with one entry).
     public convenience init(
@@ -82,6 +84,7 @@ public final class LogManager: Sendable {
 
     deinit {
         flusher.stopTicking()
+        stopMaintenance()
     }
 
     /// The log of a partition, if this broker has it.
@@ -144,6 +147,7 @@ public final class LogManager: Sendable {
         let key = TopicPartition(topic: topic, partition: partition)
         guard let entry = logs.withLock({ $0.entries.removeValue(forKey: key) }) else { return }
         entry.log.markDeleted()
+        cleaner?.forget(topic: topic, partition: partition, dataDir: entry.dir)
         let from = "\(entry.dir)/\(key)"
         let to = "\(from).\(KafkaUUID.random().hex)\(LogFileNames.deleteDirSuffix)"
         try Posix.rename(from, to)

@@ -109,7 +109,7 @@ final class LogSegment {
     func shouldRoll(adding bytes: Int, lastOffset: Int64, nowMs: Int64, config: LogConfig) -> Bool {
         guard !isEmpty else { return false }
         if size + Int64(bytes) > Int64(config.segmentBytes) { return true }
-        if let rollingBaseMs, nowMs - rollingBaseMs >= config.segmentMs { return true }
+        if let rollingBaseMs, nowMs - rollingBaseMs >= config.maxSegmentMs { return true }
         if offsetIndex.isFull || timeIndex.isFull { return true }
         // Relative offsets are u32 in the indexes; Kafka keeps them within Int32.
         return lastOffset - baseOffset > Int64(Int32.max)
