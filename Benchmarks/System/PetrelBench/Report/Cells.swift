@@ -1,0 +1,63 @@
+/// The text of one side's cell in the results table.
+enum Cells {
+    static func headline(_ m: Measured, kind: ScenarioResult.Kind) -> String {
+        if let error = m.errors.first, m.metrics.isEmpty { return "failed: \(error.prefix(120))" }
+        let figure = value(m, kind: kind)
+        guard !m.notes.isEmpty else { return figure }
+        let notes = m.notes.joined(separator: "; ")
+        return m.metrics.isEmpty ? notes : "\(figure) (\(notes))"
+    }
+
+    private static func value(_ m: Measured, kind: ScenarioResult.Kind) -> String {
+        switch kind {
+        case .throughput:
+            guard let bytes = m[.bytesPerSecond] else { return "n/a" }
+            var text = Format.rateSpread(bytes)
+            if let msgs = m[.messagesPerSecond] { text += " · \(Format.count(msgs.median)) msg/s" }
+            return text
+        case .latency:
+            guard let p50 = m[.p50Micros], let p99 = m[.p99Micros], let p999 = m[.p999Micros] else { return "n/a" }
+            var text = "p50 \(Format.micros(p50.median)) · p99 \(Format.spread(p99, Format.micros, bare: Format.micros))"
+            text += " · p99.9 \(Format.micros(p999.median))"
+            if let max = m[.maxMicros] { text += " · max \(Format.micros(max.max))" }
+            return text
+        case .footprint:
+            if let rss = m[.rssBytes] {
+                var text = "RSS \(Format.bytes(rss.median))"
+                if let base = m[.rssBaselineBytes] { text += " (idle broker \(Format.bytes(base.median))" }
+                if let after = m[.rssAfterCloseBytes] { text += ", after close \(Format.bytes(after.median)))" }
+                if let s = m[.seconds] { text += "; a new client answered in \(Format.micros(s.median * 1e6))" }
+                return text
+            }
+            if let s = m[.seconds] { return Format.spread(s, Format.seconds, bare: { Format.fixed($0, 2) }) }
+            return "n/a"
+        }
+    }
+
+    /// Petrel as a share of the loopback limit (throughput rows only).
+    static func ofLimit(_ m: Measured, limit: Summary?) -> String {
+        guard let bytes = m[.bytesPerSecond]?.median, let limit = limit?.median, limit > 0 else { return "" }
+        return Format.percent(bytes / limit)
+    }
+
+    /// Petrel ÷ mock: throughput ratio, or for latency the mock's p99 over Petrel's (above 1×
+    /// means Petrel is faster either way).
+    static func ratio(_ petrel: Measured, _ mock: Measured?, kind: ScenarioResult.Kind) -> String {
+        guard let mock else { return "" }
+        switch kind {
+        case .throughput:
+            guard let p = petrel[.bytesPerSecond]?.median, let q = mock[.bytesPerSecond]?.median, q > 0 else { return "" }
+            return Format.fixed(p / q, 2) + "×"
+        case .latency:
+            guard let p = petrel[.p99Micros]?.median, let q = mock[.p99Micros]?.median, p > 0 else { return "" }
+            return Format.fixed(q / p, 2) + "× (p99)"
+        case .footprint:
+            return ""
+        }
+    }
+
+    static func cpu(_ m: Measured) -> String {
+        guard let cpu = m[.brokerCPUSecondsPerGB] else { return "" }
+        return Format.spread(cpu, { Format.fixed($0, 2) }, bare: { Format.fixed($0, 2) })
+    }
+}
