@@ -10,7 +10,7 @@ struct ProduceScenario: Sendable {
     var id: String { "produce-\(Format.sizeLabel(recordSize))-acks\(acks == "-1" ? "all" : acks)-p\(partitions)-\(compression)" }
 
     var title: String {
-        "produce \(Format.sizeLabel(recordSize)), acks=\(acks), \(partitions) partition\(partitions == 1 ? "" : "s"), \(compression)"
+        "produce \(Format.sizeLabel(recordSize, spaced: true)), acks=\(acks), \(partitions) partition\(partitions == 1 ? "" : "s"), \(compression)"
     }
 
     /// Large batches: up to 1 MB or 10,000 records per batch, 5 ms linger; 64 MiB of local
