@@ -143,6 +143,8 @@ let package = Package(
             name: "KafkaBrokerTests",
             dependencies: ["KafkaBroker", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "KafkaClient"]),
+        .testTarget(name: "RdKafkaLoadTests", dependencies: ["RdKafkaLoad", "TestSupport"]),
+        .testTarget(name: "PetrelBenchTests", dependencies: ["petrel-bench"]),
         .testTarget(
             name: "KafkaClientTests",
             dependencies: [

@@ -5,6 +5,7 @@ extension Bench {
     static let diskLimit = "page-cache-append"
     static let syncLimit = "fdatasync-4KiB"
     static let checksumLimit = "crc32c"
+    static let loopbackTitle = "loopback TCP, 1 stream, 1 MiB writes (also before every throughput repetition)"
 
     /// Measures the machine's limits; called at the start and the end of the run so the
     /// summaries span whatever the machine's load did in between.
@@ -15,7 +16,7 @@ extension Bench {
         for _ in 0..<loopbackRuns {
             do {
                 let rate = try LoopbackProbe.run(seconds: plan.loopbackSeconds, payloads: payloads)
-                addLimit(Self.loopbackLimit, title: "loopback TCP, 1 stream, 1 MiB writes", .bytesPerSecond, rate)
+                addLimit(Self.loopbackLimit, title: Self.loopbackTitle, .bytesPerSecond, rate)
             } catch {
                 log("loopback probe failed: \(error)")
             }

@@ -34,10 +34,18 @@ enum Cells {
         }
     }
 
-    /// Petrel as a share of the loopback limit (throughput rows only).
+    /// Petrel as a share of the loopback limit (throughput rows only): the median over
+    /// repetitions of each run against the probe taken just before it, else against the
+    /// run-wide median.
     static func ofLimit(_ m: Measured, limit: Summary?) -> String {
-        guard let bytes = m[.bytesPerSecond]?.median, let limit = limit?.median, limit > 0 else { return "" }
-        return Format.percent(bytes / limit)
+        guard let share = share(m, limit: limit) else { return "" }
+        return Format.percent(share)
+    }
+
+    static func share(_ m: Measured, limit: Summary?) -> Double? {
+        if let paired = m[.shareOfLoopback]?.median { return paired }
+        guard let bytes = m[.bytesPerSecond]?.median, let limit = limit?.median, limit > 0 else { return nil }
+        return bytes / limit
     }
 
     /// Petrel ÷ mock: throughput ratio, or for latency the mock's p99 over Petrel's (above 1×

@@ -5,12 +5,15 @@ enum Targets {
         var out: [TargetResult] = []
 
         func shareOfLoopback(_ id: String, _ threshold: Double, _ name: String) {
-            guard let bytes = r.scenario(id)?.petrel[.bytesPerSecond]?.median, let loopback, loopback > 0 else {
+            let limit = r.limit(Bench.loopbackLimit)?.metrics[.bytesPerSecond]
+            guard let petrel = r.scenario(id)?.petrel, let bytes = petrel[.bytesPerSecond]?.median,
+                  let share = Cells.share(petrel, limit: limit)
+            else {
                 return out.append(TargetResult(target: name, measured: "not measured", met: nil))
             }
-            let share = bytes / loopback
+            let of = petrel[.loopbackBytesPerSecond]?.median ?? loopback ?? 0
             out.append(TargetResult(
-                target: name, measured: "\(Format.percent(share)) (\(Format.rate(bytes)) of \(Format.rate(loopback)))",
+                target: name, measured: "\(Format.percent(share)) (\(Format.rate(bytes)) of \(Format.rate(of)))",
                 met: share >= threshold))
         }
         shareOfLoopback(ProduceScenario.reference.id, 0.40, "produce 1 KiB, acks=1, large batches ≥ 40 % of loopback")

@@ -64,9 +64,17 @@ final class Bench {
         do { sides = try clusters() } catch { errors[.petrel, default: []].append("\(error)") }
         if mockNote != nil { sides.removeAll { $0.side == .mock } }
         for rep in 0..<plan.repeats {
+            let probe = kind == .throughput ? pairedLoopbackProbe() : nil
             for cluster in sides where errors[cluster.side, default: []].isEmpty {
                 do {
-                    try body(cluster, rep, &samples[cluster.side, default: Measured.Samples()])
+                    var sideSamples = samples[cluster.side, default: Measured.Samples()]
+                    let before = sideSamples.count(.bytesPerSecond)
+                    try body(cluster, rep, &sideSamples)
+                    if let probe, sideSamples.count(.bytesPerSecond) > before, let bytes = sideSamples.last(.bytesPerSecond) {
+                        sideSamples.add(.loopbackBytesPerSecond, probe)
+                        sideSamples.add(.shareOfLoopback, bytes / probe)
+                    }
+                    samples[cluster.side] = sideSamples
                 } catch {
                     errors[cluster.side, default: []].append("\(error)")
                 }
@@ -83,6 +91,17 @@ final class Bench {
             mock: plan.withMock ? measured(.mock) : nil)
         record(result)
         return result
+    }
+
+    private func pairedLoopbackProbe() -> Double? {
+        do {
+            let rate = try LoopbackProbe.run(seconds: plan.pairedProbeSeconds, payloads: payloads(size: 1024))
+            addLimit(Self.loopbackLimit, title: Self.loopbackTitle, .bytesPerSecond, rate)
+            return rate
+        } catch {
+            log("loopback probe failed: \(error)")
+            return nil
+        }
     }
 
     func record(_ result: ScenarioResult) {

@@ -14,6 +14,8 @@ struct BenchPlan: Sendable {
     var consumeBytes: Int
     var idleConnections: Int
     var loopbackSeconds: Double
+    /// The short loopback probe before every repetition of a throughput scenario.
+    var pairedProbeSeconds: Double
     var diskBytes: Int
     var syncCount: Int
     var checksumBytes: Int
@@ -27,12 +29,12 @@ struct BenchPlan: Sendable {
 
     static let full = BenchPlan(
         quick: false, repeats: 3, warmup: 0.5, window: 1.5, latencyWarmup: 1.0, latencyWindow: 3.0,
-        consumeBytes: 1 << 30, idleConnections: 10_000, loopbackSeconds: 1.0, diskBytes: 1 << 30,
+        consumeBytes: 1 << 30, idleConnections: 10_000, loopbackSeconds: 1.0, pairedProbeSeconds: 0.3, diskBytes: 1 << 30,
         syncCount: 200, checksumBytes: 1 << 30)
 
     static let quickPlan = BenchPlan(
         quick: true, repeats: 1, warmup: 0.2, window: 0.3, latencyWarmup: 0.2, latencyWindow: 0.5,
-        consumeBytes: 32 << 20, idleConnections: 1_000, loopbackSeconds: 0.3, diskBytes: 128 << 20,
+        consumeBytes: 32 << 20, idleConnections: 1_000, loopbackSeconds: 0.3, pairedProbeSeconds: 0.1, diskBytes: 128 << 20,
         syncCount: 20, checksumBytes: 128 << 20)
 
     func includes(_ id: String) -> Bool { only.isEmpty || only.contains { id.contains($0) } }

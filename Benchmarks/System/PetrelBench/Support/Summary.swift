@@ -19,6 +19,8 @@ struct Summary: Codable, Sendable, Equatable {
 /// Names of the figures a side records (keys of `Measured.metrics`).
 enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseIterable {
     case bytesPerSecond, messagesPerSecond, brokerCPUSecondsPerGB
+    /// A loopback probe taken right before the repetition, and the run's bytes/s over it.
+    case loopbackBytesPerSecond, shareOfLoopback
     case p50Micros, p99Micros, p999Micros, maxMicros, achievedRate
     case rssBytes, rssBaselineBytes, rssAfterCloseBytes, seconds, topicCreateSeconds
 }
@@ -40,6 +42,8 @@ struct Measured: Codable, Sendable {
         private var values: [Metric: [Double]] = [:]
         private var notes: [String] = []
         mutating func add(_ metric: Metric, _ value: Double) { values[metric, default: []].append(value) }
+        func count(_ metric: Metric) -> Int { values[metric]?.count ?? 0 }
+        func last(_ metric: Metric) -> Double? { values[metric]?.last }
         mutating func note(_ text: String) { if !notes.contains(text) { notes.append(text) } }
         var measured: Measured {
             var m = Measured()
