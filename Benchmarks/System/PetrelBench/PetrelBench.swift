@@ -39,8 +39,14 @@ struct PetrelBench: ParsableCommand {
     @Option(help: "An earlier results JSON to compare against (adds a column).")
     var compare: String?
 
-    @Flag(help: "Skip the limit probes (for quick iterations; the table then has no % of limit).")
+    @Flag(help: "Skip the limit probes at the start and end (each throughput repetition still takes its short loopback probe).")
     var noLimits = false
+
+    @Option(help: "Benchmark a broker that is already running (host:port) instead of starting one, e.g. under perf.")
+    var external: String?
+
+    @Option(help: "The pid of the --external broker, to sample its CPU time and RSS.")
+    var externalPid: Int32?
 
     func run() throws {
         var plan = quick ? BenchPlan.quickPlan : BenchPlan.full
@@ -48,6 +54,8 @@ struct PetrelBench: ParsableCommand {
         plan.only = only
         plan.withMock = !noMock
         plan.brokerSettings = brokerSettings
+        plan.external = external
+        plan.externalPid = externalPid
         for entry in rdkafka {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw ValidationError("--rdkafka wants key=value, not \(entry)") }

@@ -5,6 +5,7 @@ extension Bench {
     static let diskLimit = "page-cache-append"
     static let syncLimit = "fdatasync-4KiB"
     static let checksumLimit = "crc32c"
+    static let latencyLimit = "loopback-latency-10k"
     static let loopbackTitle = "loopback TCP, 1 stream, 1 MiB writes (also before every throughput repetition)"
 
     /// Measures the machine's limits; called at the start and the end of the run so the
@@ -33,6 +34,15 @@ extension Bench {
             addLimit(Self.syncLimit, title: "4 KiB append + fdatasync", .p99Micros, sync.p99)
         } catch {
             log("fdatasync probe failed: \(error)")
+        }
+        do {
+            let l = try LoopbackLatencyProbe.run(rate: 10_000, seconds: plan.quick ? 0.3 : 1.0)
+            let title = "loopback TCP one-way latency, 1 KiB at 10k msg/s"
+            addLimit(Self.latencyLimit, title: title, .p50Micros, l.p50)
+            addLimit(Self.latencyLimit, title: title, .p99Micros, l.p99)
+            addLimit(Self.latencyLimit, title: title, .p999Micros, l.p999)
+        } catch {
+            log("loopback latency probe failed: \(error)")
         }
         let crc = ChecksumProbe.run(bytes: plan.checksumBytes, payloads: payloads)
         addLimit(

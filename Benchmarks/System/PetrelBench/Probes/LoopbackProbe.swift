@@ -26,7 +26,7 @@ enum LoopbackProbe {
         while MonotonicClock.now() < deadline, !failed {
             var sent = 0
             while sent < chunkBytes {
-                let n = send(fd, chunk.baseAddress! + sent, chunkBytes - sent, Int32(MSG_NOSIGNAL))
+                let n = send(fd, chunk.baseAddress.map { $0 + sent }, chunkBytes - sent, Int32(MSG_NOSIGNAL))
                 if n <= 0 { failed = true; break }
                 sent += n
             }

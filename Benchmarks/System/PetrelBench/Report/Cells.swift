@@ -64,8 +64,8 @@ enum Cells {
         }
     }
 
-    static func cpu(_ m: Measured) -> String {
-        guard let cpu = m[.brokerCPUSecondsPerGB] else { return "" }
+    static func cpu(_ m: Measured, _ metric: Metric = .brokerCPUSecondsPerGB) -> String {
+        guard let cpu = m[metric] else { return "" }
         return Format.spread(cpu, { Format.fixed($0, 2) }, bare: { Format.fixed($0, 2) })
     }
 }

@@ -13,17 +13,18 @@ enum MarkdownReport {
         lines.append("| Limit (same run, start and end) | Median | Min–max |")
         lines.append("|---|---|---|")
         for limit in r.limits {
-            for (metric, s) in limit.metrics.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let order = { (m: Metric) in Metric.allCases.firstIndex(of: m) ?? 0 }
+            for (metric, s) in limit.metrics.sorted(by: { order($0.key) < order($1.key) }) {
                 let isRate = metric == .bytesPerSecond
                 func f(_ value: Double) -> String { isRate ? Format.rate(value) : Format.micros(value) }
-                let label = isRate ? limit.title : "\(limit.title), \(metric == .p50Micros ? "p50" : "p99")"
+                let label = isRate ? limit.title : "\(limit.title), \(metric == .p50Micros ? "p50" : metric == .p99Micros ? "p99" : "p99.9")"
                 lines.append("| \(label) | \(f(s.median)) | \(f(s.min))–\(f(s.max)) |")
             }
         }
         lines.append("")
         let loopback = r.limit(Bench.loopbackLimit)?.metrics[.bytesPerSecond]
-        var header = "| Scenario | Petrel | % of loopback | librdkafka mock | Petrel ÷ mock | Broker CPU s/GB |"
-        var rule = "|---|---|---|---|---|---|"
+        var header = "| Scenario | Petrel | % of loopback | librdkafka mock | Petrel ÷ mock | Broker CPU s/GB | Client CPU s/GB |"
+        var rule = "|---|---|---|---|---|---|---|"
         if previous != nil {
             header += " vs previous |"
             rule += "---|"
@@ -34,11 +35,11 @@ enum MarkdownReport {
             var row = "| \(s.title) | \(Cells.headline(s.petrel, kind: s.kind)) | "
             row += s.kind == .throughput ? Cells.ofLimit(s.petrel, limit: loopback) : ""
             row += " | \(s.mock.map { Cells.headline($0, kind: s.kind) } ?? "n/a") | \(Cells.ratio(s.petrel, s.mock, kind: s.kind)) | "
-            row += "\(Cells.cpu(s.petrel)) |"
+            row += "\(Cells.cpu(s.petrel)) | \(Cells.cpu(s.petrel, .clientCPUSecondsPerGB)) |"
             if let previous { row += " \(change(s, previous.scenario(s.id))) |" }
             lines.append(row)
         }
-        lines.append("| 3 brokers, replication factor 3, acks=-1; failover time | not yet: needs the cluster issue | | | | |")
+        lines.append("| 3 brokers, replication factor 3, acks=-1; failover time | not yet: needs the cluster issue | | | | | |")
         lines.append("")
         lines.append("| Target | Measured | Met |")
         lines.append("|---|---|---|")

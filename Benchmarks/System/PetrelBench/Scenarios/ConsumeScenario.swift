@@ -47,12 +47,17 @@ extension Bench {
             let run = ConsumeRun(bootstrap: bootstrap, topic: topic, partitions: partitions, properties: consumerProperties)
             let sampler = cluster.sampler
             let cpuStart = sampler?.cpuSeconds()
+            let clientStart = ownCPUSeconds()
             let outcome = try run.run(expected: UInt64(count))
+            let clientSeconds = ownCPUSeconds() - clientStart
             samples.add(.bytesPerSecond, outcome.bytesPerSecond)
             samples.add(.messagesPerSecond, outcome.messagesPerSecond)
             if let a = cpuStart, let b = sampler?.cpuSeconds(), outcome.totalMessages > 0 {
                 let gb = Double(outcome.totalMessages) * Double(recordSize) / 1e9
                 samples.add(.brokerCPUSecondsPerGB, (b - a) / gb)
+            }
+            if outcome.totalMessages > 0 {
+                samples.add(.clientCPUSecondsPerGB, clientSeconds / (Double(outcome.totalMessages) * Double(recordSize) / 1e9))
             }
         }
         if let sides = try? clusters() {

@@ -17,21 +17,21 @@ extension Bench {
             raiseOpenFileLimit(to: count + 1_000)
             let cluster = try PetrelCluster(binary: petrelBinary, extraArguments: brokerArguments)
             defer { cluster.shutdown() }
-            guard let sampler = cluster.sampler else { throw LoadError("no broker pid") }
-            try apiVersions(port: cluster.broker.port)
+            guard let sampler = cluster.sampler, let broker = cluster.broker else { throw LoadError("no broker pid") }
+            try apiVersions(port: broker.port)
             Thread.sleep(forTimeInterval: 0.5)
             if let rss = sampler.residentBytes() { samples.add(.rssBaselineBytes, rss) }
             var sockets: [RawKafkaSocket] = []
             sockets.reserveCapacity(count)
             for _ in 0..<count {
-                let socket = try RawKafkaSocket(port: cluster.broker.port)
+                let socket = try RawKafkaSocket(port: broker.port)
                 _ = try socket.roundTrip(ApiVersionsRequest(), version: 0)
                 sockets.append(socket)
             }
             Thread.sleep(forTimeInterval: 1.0)
             if let rss = sampler.residentBytes() { samples.add(.rssBytes, rss) }
             let start = MonotonicClock.now()
-            try apiVersions(port: cluster.broker.port)
+            try apiVersions(port: broker.port)
             samples.add(.seconds, MonotonicClock.seconds(MonotonicClock.now() - start))
             sockets.removeAll()
             Thread.sleep(forTimeInterval: 1.0)

@@ -74,11 +74,12 @@ extension Bench {
             let bootstrap = try cluster.beginRun(topic: topic, partitions: scenario.partitions)
             let sampler = cluster.sampler
             var cpu: (start: Double?, end: Double?) = (nil, nil)
+            var client: (start: Double, end: Double) = (0, 0)
             let run = ProduceRun(bootstrap: bootstrap, topic: topic, properties: properties, payloads: payloads)
             let outcome = try run.timed(warmup: plan.warmup, window: plan.window) { edge in
                 switch edge {
-                case .start: cpu.start = sampler?.cpuSeconds()
-                case .end: cpu.end = sampler?.cpuSeconds()
+                case .start: (cpu.start, client.start) = (sampler?.cpuSeconds(), ownCPUSeconds())
+                case .end: (cpu.end, client.end) = (sampler?.cpuSeconds(), ownCPUSeconds())
                 }
             }
             if outcome.failed > 0 {
@@ -87,9 +88,9 @@ extension Bench {
             guard outcome.messages > 0 else { throw LoadError("nothing was delivered within the window") }
             samples.add(.bytesPerSecond, outcome.bytesPerSecond)
             samples.add(.messagesPerSecond, outcome.messagesPerSecond)
-            if let a = cpu.start, let b = cpu.end {
-                samples.add(.brokerCPUSecondsPerGB, (b - a) / (Double(outcome.bytes) / 1e9))
-            }
+            let gigabytes = Double(outcome.bytes) / 1e9
+            if let a = cpu.start, let b = cpu.end { samples.add(.brokerCPUSecondsPerGB, (b - a) / gigabytes) }
+            samples.add(.clientCPUSecondsPerGB, (client.end - client.start) / gigabytes)
             if let rss = sampler?.residentBytes() { samples.add(.rssBytes, rss) }
         }
         if let sides = try? clusters() {

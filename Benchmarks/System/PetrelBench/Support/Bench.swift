@@ -28,8 +28,14 @@ final class Bench {
     /// The shared broker for throughput and latency scenarios, started on first use.
     func petrelCluster() throws -> PetrelCluster {
         if let petrel { return petrel }
-        log("starting petrel broker (\(petrelBinary))")
-        let cluster = try PetrelCluster(binary: petrelBinary, extraArguments: brokerArguments)
+        let cluster: PetrelCluster
+        if let external = plan.external {
+            log("using the broker at \(external)")
+            cluster = try PetrelCluster(external: external, pid: plan.externalPid)
+        } else {
+            log("starting petrel broker (\(petrelBinary))")
+            cluster = try PetrelCluster(binary: petrelBinary, extraArguments: brokerArguments)
+        }
         petrel = cluster
         return cluster
     }

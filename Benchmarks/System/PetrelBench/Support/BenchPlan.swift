@@ -24,6 +24,10 @@ struct BenchPlan: Sendable {
     var rdkafka: RdKafkaProperties = [:]
     /// Extra `--set key=value` for the broker.
     var brokerSettings: [String] = []
+    /// A broker already running (host:port) instead of one this run starts, and its pid for
+    /// CPU sampling.
+    var external: String?
+    var externalPid: Int32?
     /// Scenario id substrings to run (all when empty).
     var only: [String] = []
 

@@ -18,19 +18,34 @@ protocol BenchCluster: AnyObject {
 enum Side: String, Codable, Sendable { case petrel, mock }
 
 /// One Petrel broker for the whole run: topics are created per scenario and deleted after.
+/// Either a process this run starts (fresh data directory) or one already running (for
+/// profiling it under perf or valgrind, or benchmarking another build).
 final class PetrelCluster: BenchCluster {
     let side = Side.petrel
-    let broker: BrokerProcess
+    let bootstrap: String
+    /// The process when this run started it.
+    let broker: BrokerProcess?
+    private let externalPid: Int32?
     /// Released before the broker stops, so librdkafka does not log the disconnect.
     private var admin: RdKafkaAdmin?
 
     init(binary: String, extraArguments: [String] = []) throws {
-        broker = try BrokerProcess(binary: binary, extraArguments: extraArguments)
+        let broker = try BrokerProcess(binary: binary, extraArguments: extraArguments)
         try broker.start()
-        admin = try RdKafkaAdmin(bootstrap: broker.bootstrap)
+        self.broker = broker
+        bootstrap = broker.bootstrap
+        externalPid = nil
+        admin = try RdKafkaAdmin(bootstrap: bootstrap)
     }
 
-    var sampler: ProcessSampler? { broker.processIdentifier.map(ProcessSampler.init(pid:)) }
+    init(external bootstrap: String, pid: Int32?) throws {
+        self.bootstrap = bootstrap
+        broker = nil
+        externalPid = pid
+        admin = try RdKafkaAdmin(bootstrap: bootstrap)
+    }
+
+    var sampler: ProcessSampler? { (broker?.processIdentifier ?? externalPid).map(ProcessSampler.init(pid:)) }
 
     func beginScenario(topic: String, partitions: Int32) throws {
         guard let admin else { throw LoadError("the broker was shut down") }
@@ -38,17 +53,18 @@ final class PetrelCluster: BenchCluster {
     }
 
     func beginRun(topic: String, partitions: Int32) throws -> String {
-        guard broker.isRunning else { throw LoadError("the broker has exited; log: \(broker.logTail(2000))") }
-        return broker.bootstrap
+        if let broker, !broker.isRunning { throw LoadError("the broker has exited; log: \(broker.logTail(2000))") }
+        return bootstrap
     }
 
     func endScenario(topic: String) {
         try? admin?.deleteTopic(topic)
     }
 
-    /// Stops the broker and removes its data.
+    /// Stops the broker this run started and removes its data (an external one is left alone).
     func shutdown() {
         admin = nil
+        guard let broker else { return }
         broker.stop()
         try? FileManager.default.removeItem(atPath: broker.dataDir)
     }

@@ -25,3 +25,12 @@ struct ProcessSampler: Sendable {
         return kib * 1024
     }
 }
+
+/// CPU seconds (user + system) of this process so far: librdkafka's threads, the benchmark's,
+/// and the mock cluster's when it runs.
+func ownCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}

@@ -19,6 +19,8 @@ struct Summary: Codable, Sendable, Equatable {
 /// Names of the figures a side records (keys of `Measured.metrics`).
 enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseIterable {
     case bytesPerSecond, messagesPerSecond, brokerCPUSecondsPerGB
+    /// CPU of this process (the librdkafka load generator, and for the mock the mock too).
+    case clientCPUSecondsPerGB
     /// A loopback probe taken right before the repetition, and the run's bytes/s over it.
     case loopbackBytesPerSecond, shareOfLoopback
     case p50Micros, p99Micros, p999Micros, maxMicros, achievedRate
