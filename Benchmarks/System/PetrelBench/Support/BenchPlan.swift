@@ -37,7 +37,7 @@ struct BenchPlan: Sendable {
         syncCount: 200, checksumBytes: 1 << 30)
 
     static let quickPlan = BenchPlan(
-        quick: true, repeats: 1, warmup: 0.2, window: 0.3, latencyWarmup: 0.2, latencyWindow: 0.5,
+        quick: true, repeats: 1, warmup: 0.2, window: 0.3, latencyWarmup: 1.0, latencyWindow: 0.5,
         consumeBytes: 32 << 20, idleConnections: 1_000, loopbackSeconds: 0.3, pairedProbeSeconds: 0.1, diskBytes: 128 << 20,
         syncCount: 20, checksumBytes: 128 << 20)
 
