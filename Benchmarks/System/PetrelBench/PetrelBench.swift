@@ -39,6 +39,9 @@ struct PetrelBench: ParsableCommand {
     @Option(help: "An earlier results JSON to compare against (adds a column).")
     var compare: String?
 
+    @Option(help: "Print the report of a results JSON written earlier (targets re-evaluated) and run nothing.")
+    var report: String?
+
     @Flag(help: "Skip the limit probes at the start and end (each throughput repetition still takes its short loopback probe).")
     var noLimits = false
 
@@ -61,12 +64,18 @@ struct PetrelBench: ParsableCommand {
             guard parts.count == 2 else { throw ValidationError("--rdkafka wants key=value, not \(entry)") }
             plan.rdkafka[parts[0]] = parts[1]
         }
+        let previous = try compare.map(Self.load)
+        if let report {
+            var stored = try Self.load(report)
+            let idle = stored.scenario("idle-connections")?.settings["connections"].flatMap { Int($0) } ?? 0
+            stored.targets = Targets.evaluate(stored, idleConnectionsPlanned: idle)
+            print(MarkdownReport.render(stored, previous: previous), terminator: "")
+            return
+        }
         guard FileManager.default.isExecutableFile(atPath: petrel) else {
             throw ValidationError("no petrel executable at \(petrel); build it with `swift build -c release --product petrel`")
         }
-        let previous = try compare.map { path in
-            try JSONDecoder().decode(BenchResults.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        }
+
         // A broken pipe (e.g. `| head`) must not kill the run before the broker is stopped.
         signal(SIGPIPE, SIG_IGN)
 
@@ -100,6 +109,10 @@ struct PetrelBench: ParsableCommand {
             log("\(failed.count) scenario(s) failed: \(failed.map(\.id).joined(separator: ", "))")
             throw ExitCode(1)
         }
+    }
+
+    private static func load(_ path: String) throws -> BenchResults {
+        try JSONDecoder().decode(BenchResults.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     private func write(_ results: BenchResults, report: String, stamp: String) throws {

@@ -42,20 +42,27 @@ enum Targets {
             guard let p = s.petrel[.bytesPerSecond]?.median, let q = s.mock?[.bytesPerSecond]?.median, q > 0 else { return nil }
             return (s.title, p / q)
         }
-        let behind = compared.filter { $0.1 <= 1 }
+        let behind = compared.filter { $0.1 <= 1 }.sorted { $0.1 < $1.1 }
+        let worst = behind.prefix(3).map { "\($0.0) (\(Format.fixed($0.1, 2))×)" }.joined(separator: ", ")
         out.append(TargetResult(
             target: "ahead of librdkafka's mock cluster on every throughput scenario",
             measured: compared.isEmpty ? "not measured"
-                : "ahead on \(compared.count - behind.count) of \(compared.count)"
-                    + (behind.isEmpty ? "" : "; behind on " + behind.map { "\($0.0) (\(Format.fixed($0.1, 2))×)" }.joined(separator: ", ")),
+                : "ahead on \(compared.count - behind.count) of \(compared.count)" + (behind.isEmpty ? "" : "; furthest behind: \(worst)"),
             met: compared.isEmpty ? nil : behind.isEmpty))
 
+        // Both as raw rates and as shares of the loopback probe taken before each run: the two
+        // scenarios run minutes apart on a shared machine, and the shares cancel its drift.
         let scaleName = "4000 partitions ≥ 70 % of the 32-partition figure"
-        if let many = r.scenario("produce-1KiB-acks1-p4000-none")?.petrel[.bytesPerSecond]?.median,
-           let few = r.scenario(ProduceScenario.reference32.id)?.petrel[.bytesPerSecond]?.median, few > 0 {
-            out.append(TargetResult(
-                target: scaleName, measured: "\(Format.percent(many / few)) (\(Format.rate(many)) vs \(Format.rate(few)))",
-                met: many / few >= 0.70))
+        if let many = r.scenario("produce-1KiB-acks1-p4000-none")?.petrel, let few = r.scenario(ProduceScenario.reference32.id)?.petrel,
+           let manyRate = many[.bytesPerSecond]?.median, let fewRate = few[.bytesPerSecond]?.median, fewRate > 0 {
+            let raw = manyRate / fewRate
+            var measured = "\(Format.percent(raw)) (\(Format.rate(manyRate)) vs \(Format.rate(fewRate)))"
+            var judged = raw
+            if let a = many[.shareOfLoopback]?.median, let b = few[.shareOfLoopback]?.median, b > 0 {
+                judged = a / b
+                measured += "; \(Format.percent(judged)) as shares of the loopback probe before each run"
+            }
+            out.append(TargetResult(target: scaleName, measured: measured, met: judged >= 0.70))
         } else {
             out.append(TargetResult(target: scaleName, measured: "not measured", met: nil))
         }
