@@ -86,6 +86,7 @@ struct PetrelBench: ParsableCommand {
             mode: quick ? "quick" : "full", repeats: plan.repeats, machine: .current(), librdkafka: librdkafkaVersion)
         let bench = Bench(plan: plan, petrelBinary: petrel, results: results)
         let clock = MonotonicClock.now()
+        log("\(results.mode) run, \(plan.repeats) repetition(s) per scenario, librdkafka \(librdkafkaVersion)")
 
         if !noLimits { bench.measureLimits() }
         bench.runProduceMatrix()

@@ -131,7 +131,12 @@ final class Bench {
     }
 }
 
-/// Progress goes to stderr; stdout carries only the report.
+/// Progress goes to stderr, with seconds since the start; stdout carries only the report.
 func log(_ message: String) {
-    FileHandle.standardError.write(Data("[petrel-bench] \(message)\n".utf8))
+    let start = benchStart  // a lazy global: read it before the clock, not after
+    let elapsed = Format.fixed(MonotonicClock.seconds(MonotonicClock.now() - start), 1)
+    FileHandle.standardError.write(Data("[petrel-bench +\(elapsed)s] \(message)\n".utf8))
 }
+
+/// Set on the first log line (the run's first step logs at once).
+private let benchStart = MonotonicClock.now()
