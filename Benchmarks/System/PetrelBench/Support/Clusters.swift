@@ -61,12 +61,15 @@ final class PetrelCluster: BenchCluster {
         try? admin?.deleteTopic(topic)
     }
 
-    /// Stops the broker this run started and removes its data (an external one is left alone).
+    /// Stops the broker this run started and removes its data and log (an external one is
+    /// left alone). A broker that died is left on disk for its log.
     func shutdown() {
         admin = nil
         guard let broker else { return }
+        let healthy = broker.isRunning
         broker.stop()
         try? FileManager.default.removeItem(atPath: broker.dataDir)
+        if healthy { try? FileManager.default.removeItem(atPath: broker.logPath) }
     }
 }
 
