@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Benchmarks only: percentiles for the load generator, and the microbenchmark runner.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // C helpers: hardware CRC32C (SSE4.2) with a portable fallback.
@@ -117,6 +120,50 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Benchmarks/: the system benchmark (librdkafka load generator + orchestrator) lives in
+        // Benchmarks/System so package-benchmark, which treats every executable directly under
+        // Benchmarks/ as a microbenchmark suite, leaves it alone.
+        .systemLibrary(
+            name: "CRdKafka", path: "Benchmarks/System/CRdKafka", pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]),
+        .target(
+            name: "RdKafkaLoad",
+            dependencies: ["CRdKafka", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            path: "Benchmarks/System/RdKafkaLoad",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "petrel-bench",
+            dependencies: [
+                "RdKafkaLoad", "KafkaProtocol", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Benchmarks/System/PetrelBench",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "KafkaProtocolBenchmarks",
+            dependencies: [
+                "KafkaProtocol",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/KafkaProtocolBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "LogStorageBenchmarks",
+            dependencies: [
+                "LogStorage", "KafkaProtocol",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/LogStorageBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
 
         .testTarget(name: "KafkaSchemaGenTests", dependencies: ["KafkaSchemaGen"]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"], exclude: ["Golden"]),
@@ -134,6 +181,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "KafkaClient"], exclude: ["Scripts"]),
+        .testTarget(name: "RdKafkaLoadTests", dependencies: ["RdKafkaLoad", "TestSupport"]),
+        .testTarget(name: "PetrelBenchTests", dependencies: ["petrel-bench"]),
         .testTarget(
             name: "KafkaClientTests",
             dependencies: [

@@ -7,15 +7,21 @@ public final class BrokerProcess: @unchecked Sendable {
     public let dataDir: String
     public let logPath: String
     private let extraArguments: [String]
+    private let executable: String
     private var process: Process?
 
     public var bootstrap: String { "127.0.0.1:\(port)" }
 
-    public init(extraArguments: [String] = []) throws {
+    /// The running broker's pid (the benchmark reads its CPU time and RSS from /proc).
+    public var processIdentifier: Int32? { process?.processIdentifier }
+
+    /// - Parameter binary: the petrel executable; `BrokerProcess.binary` when nil.
+    public init(binary: String? = nil, extraArguments: [String] = []) throws {
         self.port = try FreePort.pick()
         self.dataDir = try TempDirectory.make(prefix: "petrel-it-")
         self.logPath = dataDir + ".log"
         self.extraArguments = extraArguments
+        self.executable = binary ?? Self.binary
     }
 
     /// The petrel binary: $PETREL_BIN, else the debug build next to this package.
@@ -27,7 +33,7 @@ public final class BrokerProcess: @unchecked Sendable {
 
     public func start(timeout: TimeInterval = 30) throws {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = ["broker", "--listen", "127.0.0.1:\(port)", "--data-dir", dataDir] + extraArguments
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
