@@ -36,3 +36,34 @@ func currentTimeMillis() -> Int64 {
     clock_gettime(CLOCK_REALTIME, &spec)
     return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
 }
+
+/// The watches a session made, held weakly, so all of them end with the session (also those with
+/// no registration pending at that moment).
+final class SessionWatches: Sendable {
+    private final class Weak: @unchecked Sendable {
+        weak var watch: MetadataWatch?
+        init(_ watch: MetadataWatch) { self.watch = watch }
+    }
+
+    private let state = NIOLockedValueBox<(watches: [Weak], ended: Bool)>(([], false))
+
+    func add(_ watch: MetadataWatch) {
+        let ended = state.withLockedValue { state -> Bool in
+            if !state.ended {
+                state.watches.removeAll { $0.watch == nil }
+                state.watches.append(Weak(watch))
+            }
+            return state.ended
+        }
+        if ended { watch.finish() }
+    }
+
+    func finishAll() {
+        let watches = state.withLockedValue { state -> [Weak] in
+            state.ended = true
+            defer { state.watches = [] }
+            return state.watches
+        }
+        for entry in watches { entry.watch?.finish() }
+    }
+}

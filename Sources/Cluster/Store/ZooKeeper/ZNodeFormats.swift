@@ -184,9 +184,9 @@ struct ClusterIDZNode: Codable {
 enum ControllerEpochZNode {
     static func encode(_ epoch: Int32) -> [UInt8] { Array(String(epoch).utf8) }
 
-    static func decode(_ bytes: [UInt8]) throws(ClusterError) -> Int32 {
+    static func decode(_ bytes: [UInt8], path: String) throws(ClusterError) -> Int32 {
         guard let epoch = Int32(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)) else {
-            throw .corrupt("\(ZooKeeperPaths.controllerEpoch) does not hold a number")
+            throw .corrupt("\(path) does not hold a number")
         }
         return epoch
     }

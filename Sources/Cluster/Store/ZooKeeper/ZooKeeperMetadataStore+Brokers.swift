@@ -8,7 +8,7 @@ extension ZooKeeperMetadataStore {
     public func registerBroker(_ registration: BrokerRegistration) async throws(ClusterError) -> BrokerRegistration {
         var registration = registration
         if registration.timestamp == 0 { registration.timestamp = currentTimeMillis() }
-        let path = ZooKeeperPaths.broker(registration.id)
+        let path = paths.broker(registration.id)
         let data = ZNodeJSON.encode(BrokerZNode(registration))
         let session = client.sessionID
         let stat = try await retrying(path) { () async throws(ZooKeeperError) -> Stat? in
@@ -45,7 +45,7 @@ extension ZooKeeperMetadataStore {
     }
 
     public func unregisterBroker(_ id: Int32) async throws(ClusterError) {
-        let path = ZooKeeperPaths.broker(id)
+        let path = paths.broker(id)
         let session = client.sessionID
         try await retrying(path) { () async throws(ZooKeeperError) in
             guard let stat = try await client.exists(path), stat.ephemeralOwner == session else { return }
@@ -58,9 +58,9 @@ extension ZooKeeperMetadataStore {
     }
 
     public func liveBrokers(watch: MetadataWatch?) async throws(ClusterError) -> [BrokerRegistration] {
-        let ids = try await children(ZooKeeperPaths.brokerIDs, watch: watch).compactMap { Int32($0) }.sorted()
+        let ids = try await children(paths.brokerIDs, watch: watch).compactMap { Int32($0) }.sorted()
         let results = await ids.concurrentMap { id -> Result<BrokerRegistration?, ClusterError> in
-            let path = ZooKeeperPaths.broker(id)
+            let path = self.paths.broker(id)
             do throws(ClusterError) {
                 // A broker that left between the listing and this read is simply not live.
                 guard let node = try await self.readNode(path, watch: nil) else { return .success(nil) }

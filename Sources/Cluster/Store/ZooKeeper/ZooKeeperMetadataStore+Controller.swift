@@ -5,17 +5,17 @@ import ZooKeeperClient
 extension ZooKeeperMetadataStore {
     public func elect(brokerID: Int32) async throws(ClusterError) -> ControllerFence? {
         let session = client.sessionID
-        let fence = try await retrying(ZooKeeperPaths.controller) { () async throws(ZooKeeperError) -> ControllerFence? in
-            if try await client.exists(ZooKeeperPaths.controller) != nil {
+        let fence = try await retrying(paths.controller) { () async throws(ZooKeeperError) -> ControllerFence? in
+            if try await client.exists(paths.controller) != nil {
                 return try await ownedElection(brokerID: brokerID, session: session)
             }
             let (epoch, epochVersion) = try await readOrCreateControllerEpoch()
             let controllerData = ZNodeJSON.encode(ControllerZNode(brokerID: brokerID, timestamp: currentTimeMillis()))
             do throws(ZooKeeperError) {
                 let results = try await client.multi([
-                    .create(path: ZooKeeperPaths.controller, data: controllerData, mode: .ephemeral),
+                    .create(path: paths.controller, data: controllerData, mode: .ephemeral),
                     .setData(
-                        path: ZooKeeperPaths.controllerEpoch, data: ControllerEpochZNode.encode(epoch + 1), version: epochVersion),
+                        path: paths.controllerEpoch, data: ControllerEpochZNode.encode(epoch + 1), version: epochVersion),
                 ])
                 guard case .dataSet(let stat)? = results.last else {
                     throw ZooKeeperError(.marshallingError, message: "multi answered without the epoch's stat")
@@ -28,7 +28,6 @@ extension ZooKeeperMetadataStore {
             }
         }
         if let fence {
-            metrics.controllerElections.increment()
             logger.info("elected controller", metadata: ["broker": "\(brokerID)", "controller_epoch": "\(fence.epoch)"])
         }
         return fence
@@ -38,17 +37,17 @@ extension ZooKeeperMetadataStore {
     private func ownedElection(brokerID: Int32, session: Int64) async throws(ZooKeeperError) -> ControllerFence? {
         let node: NodeData
         do throws(ZooKeeperError) {
-            node = try await client.getData(ZooKeeperPaths.controller)
+            node = try await client.getData(paths.controller)
         } catch {
             guard error.code == .noNode else { throw error }
             return nil
         }
         guard node.stat.ephemeralOwner == session,
-            let znode = try? ZNodeJSON.decode(ControllerZNode.self, node.data, path: ZooKeeperPaths.controller),
+            let znode = try? ZNodeJSON.decode(ControllerZNode.self, node.data, path: paths.controller),
             znode.brokerid == brokerID
         else { return nil }
-        let epochNode = try await client.getData(ZooKeeperPaths.controllerEpoch)
-        guard let epoch = try? ControllerEpochZNode.decode(epochNode.data) else { return nil }
+        let epochNode = try await client.getData(paths.controllerEpoch)
+        guard let epoch = try? ControllerEpochZNode.decode(epochNode.data, path: paths.controllerEpoch) else { return nil }
         return ControllerFence(brokerID: brokerID, epoch: epoch, epochVersion: epochNode.stat.version)
     }
 
@@ -56,16 +55,16 @@ extension ZooKeeperMetadataStore {
     private func readOrCreateControllerEpoch() async throws(ZooKeeperError) -> (Int32, Int32) {
         while true {
             do throws(ZooKeeperError) {
-                let node = try await client.getData(ZooKeeperPaths.controllerEpoch)
-                guard let epoch = try? ControllerEpochZNode.decode(node.data) else {
-                    throw ZooKeeperError(.marshallingError, path: ZooKeeperPaths.controllerEpoch, message: "not a number")
+                let node = try await client.getData(paths.controllerEpoch)
+                guard let epoch = try? ControllerEpochZNode.decode(node.data, path: paths.controllerEpoch) else {
+                    throw ZooKeeperError(.marshallingError, path: paths.controllerEpoch, message: "not a number")
                 }
                 return (epoch, node.stat.version)
             } catch {
                 guard error.code == .noNode else { throw error }
             }
             do throws(ZooKeeperError) {
-                try await client.create(ZooKeeperPaths.controllerEpoch, data: ControllerEpochZNode.encode(0))
+                try await client.create(paths.controllerEpoch, data: ControllerEpochZNode.encode(0))
             } catch {
                 guard error.code == .nodeExists else { throw error }
             }
@@ -73,22 +72,22 @@ extension ZooKeeperMetadataStore {
     }
 
     public func controller(watch: MetadataWatch?) async throws(ClusterError) -> ControllerRegistration? {
-        let path = ZooKeeperPaths.controller
+        let path = paths.controller
         guard let node = try await readNode(path, watch: watch) else { return nil }
         let znode = try ZNodeJSON.decode(ControllerZNode.self, node.data, path: path)
-        let epochNode = try await readNode(ZooKeeperPaths.controllerEpoch, watch: nil)
-        let epoch = try epochNode.map { node throws(ClusterError) in try ControllerEpochZNode.decode(node.data) } ?? 0
+        let epochNode = try await readNode(paths.controllerEpoch, watch: nil)
+        let epoch = try epochNode.map { node throws(ClusterError) in try ControllerEpochZNode.decode(node.data, path: paths.controllerEpoch) } ?? 0
         return ControllerRegistration(brokerID: znode.brokerid, epoch: epoch, timestamp: Int64(znode.timestamp) ?? 0)
     }
 
     /// Deletes `/controller` behind a check of the epoch's version, so only the holder of the
     /// current election can (Kafka's deleteController).
     public func resign(_ fence: ControllerFence) async throws(ClusterError) {
-        try await retrying(ZooKeeperPaths.controller) { () async throws(ZooKeeperError) in
+        try await retrying(paths.controller) { () async throws(ZooKeeperError) in
             do throws(ZooKeeperError) {
                 _ = try await client.multi([
-                    .check(path: ZooKeeperPaths.controllerEpoch, version: fence.epochVersion),
-                    .delete(path: ZooKeeperPaths.controller),
+                    .check(path: paths.controllerEpoch, version: fence.epochVersion),
+                    .delete(path: paths.controller),
                 ])
                 logger.info("resigned as controller", metadata: ["controller_epoch": "\(fence.epoch)"])
             } catch {

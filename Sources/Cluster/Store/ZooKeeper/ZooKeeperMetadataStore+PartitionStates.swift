@@ -5,7 +5,7 @@ import ZooKeeperClient
 // controller, each write in a multi behind a check of `/controller_epoch`'s version.
 extension ZooKeeperMetadataStore {
     public func partitionState(_ partition: TopicPartition, watch: MetadataWatch?) async throws(ClusterError) -> PartitionState? {
-        let path = ZooKeeperPaths.partitionState(partition)
+        let path = paths.partitionState(partition)
         guard let node = try await readNode(path, watch: watch) else { return nil }
         return try ZNodeJSON.decode(PartitionStateZNode.self, node.data, path: path)
             .state(partitionEpoch: node.stat.version, path: path)
@@ -38,11 +38,11 @@ extension ZooKeeperMetadataStore {
     }
 
     private func writePartitionState(_ write: PartitionStateWrite, fence: ControllerFence) async -> Result<PartitionState, ClusterError> {
-        let path = ZooKeeperPaths.partitionState(write.partition)
+        let path = paths.partitionState(write.partition)
         var state = write.state
         state.controllerEpoch = fence.epoch
         let data = ZNodeJSON.encode(PartitionStateZNode(state))
-        let check = MultiOperation.check(path: ZooKeeperPaths.controllerEpoch, version: fence.epochVersion)
+        let check = MultiOperation.check(path: paths.controllerEpoch, version: fence.epochVersion)
         var attempt = 0
         while true {
             do throws(ZooKeeperError) {
@@ -80,7 +80,7 @@ extension ZooKeeperMetadataStore {
 
     /// `/partitions` and `/partitions/<p>` (persistent, empty), as Kafka creates them before the state.
     private func createParents(of partition: TopicPartition) async throws(ZooKeeperError) {
-        for path in [ZooKeeperPaths.partitions(partition.topic), ZooKeeperPaths.partition(partition)] {
+        for path in [paths.partitions(partition.topic), paths.partition(partition)] {
             do throws(ZooKeeperError) {
                 try await client.create(path)
             } catch {
@@ -91,7 +91,7 @@ extension ZooKeeperMetadataStore {
 
     static func stateWriteError(_ error: ZooKeeperError, path: String, fence: ControllerFence) -> ClusterError {
         if error.failedOperationIndex == 0 {
-            return .controllerMoved("\(fence) was superseded: \(ZooKeeperPaths.controllerEpoch) changed")
+            return .controllerMoved("\(fence) was superseded: the controller epoch changed")
         }
         switch error.code {
         case .badVersion: return .staleVersion("\(path) changed since it was read")

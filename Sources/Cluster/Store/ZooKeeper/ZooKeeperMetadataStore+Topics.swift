@@ -4,8 +4,8 @@ import ZooKeeperClient
 extension ZooKeeperMetadataStore {
     public func createTopic(_ topic: TopicAssignment, configs: [String: String]) async throws(ClusterError) -> TopicAssignment {
         try topic.validate()
-        let topicPath = ZooKeeperPaths.topic(topic.name)
-        let configPath = ZooKeeperPaths.topicConfig(topic.name)
+        let topicPath = paths.topic(topic.name)
+        let configPath = paths.topicConfig(topic.name)
         let topicData = ZNodeJSON.encode(TopicZNode(topic))
         let configData = ZNodeJSON.encode(ConfigZNode(config: configs))
         let created = try await retrying(topicPath) { () async throws(ZooKeeperError) -> Bool in
@@ -42,7 +42,7 @@ extension ZooKeeperMetadataStore {
 
     public func updateTopicAssignment(_ topic: TopicAssignment) async throws(ClusterError) -> TopicAssignment {
         try topic.validate()
-        let path = ZooKeeperPaths.topic(topic.name)
+        let path = paths.topic(topic.name)
         let data = ZNodeJSON.encode(TopicZNode(topic))
         do {
             let stat = try await retrying(path) { () async throws(ZooKeeperError) -> Stat in
@@ -64,8 +64,8 @@ extension ZooKeeperMetadataStore {
     }
 
     public func deleteTopic(_ name: String) async throws(ClusterError) {
-        let topicPath = ZooKeeperPaths.topic(name)
-        let configPath = ZooKeeperPaths.topicConfig(name)
+        let topicPath = paths.topic(name)
+        let configPath = paths.topicConfig(name)
         let deleted = try await retrying(topicPath) { () async throws(ZooKeeperError) -> Bool in
             while true {
                 guard try await client.exists(topicPath) != nil else { return false }
@@ -101,25 +101,25 @@ extension ZooKeeperMetadataStore {
     }
 
     public func topicNames(watch: MetadataWatch?) async throws(ClusterError) -> [String] {
-        try await children(ZooKeeperPaths.topics, watch: watch)
+        try await children(paths.topics, watch: watch)
     }
 
     public func topic(_ name: String, watch: MetadataWatch?) async throws(ClusterError) -> TopicAssignment? {
-        let path = ZooKeeperPaths.topic(name)
+        let path = paths.topic(name)
         guard let node = try await readNode(path, watch: watch) else { return nil }
         return try ZNodeJSON.decode(TopicZNode.self, node.data, path: path)
             .assignment(name: name, version: node.stat.version, path: path)
     }
 
     public func topicConfigs(_ name: String, watch: MetadataWatch?) async throws(ClusterError) -> [String: String] {
-        let path = ZooKeeperPaths.topicConfig(name)
+        let path = paths.topicConfig(name)
         guard let node = try await readNode(path, watch: watch) else { return [:] }
         return try ZNodeJSON.decode(ConfigZNode.self, node.data, path: path).config
     }
 
     public func setTopicConfigs(_ name: String, _ configs: [String: String]) async throws(ClusterError) {
-        let topicPath = ZooKeeperPaths.topic(name)
-        let configPath = ZooKeeperPaths.topicConfig(name)
+        let topicPath = paths.topic(name)
+        let configPath = paths.topicConfig(name)
         let data = ZNodeJSON.encode(ConfigZNode(config: configs))
         let found = try await retrying(configPath) { () async throws(ZooKeeperError) -> Bool in
             while true {

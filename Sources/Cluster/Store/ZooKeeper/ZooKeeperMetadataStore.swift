@@ -13,7 +13,8 @@ import ZooKeeperClient
 /// their first attempt already landed (Kafka's KafkaZkClient does the same).
 public final class ZooKeeperMetadataStore: MetadataStore {
     public struct Configuration: Sendable {
-        /// `host:port,host:port,...`
+        /// `host:port,host:port,...`, optionally with a chroot as in Kafka's zookeeper.connect
+        /// (`host:port,host:port/petrel`): then every path lives under it.
         public var connectString: String
         /// Requested session timeout: how long after a broker dies its registration (and its
         /// controllership) disappears. ZooKeeper clamps it to [2, 20] ticks (4-40 s with the
@@ -31,14 +32,17 @@ public final class ZooKeeperMetadataStore: MetadataStore {
 
     let client: ZooKeeperClient
     let configuration: Configuration
+    let paths: ZooKeeperPaths
     let logger: Logger
     let metrics: ClusterMetrics
     private let end = SessionEndSignal()
+    private let watches = SessionWatches()
     private let nextWatchID = NIOLockedValueBox<UInt64>(0)
 
-    private init(client: ZooKeeperClient, configuration: Configuration, logger: Logger, metrics: ClusterMetrics) {
+    private init(client: ZooKeeperClient, configuration: Configuration, paths: ZooKeeperPaths, logger: Logger, metrics: ClusterMetrics) {
         self.client = client
         self.configuration = configuration
+        self.paths = paths
         self.logger = logger
         self.metrics = metrics
     }
@@ -50,19 +54,21 @@ public final class ZooKeeperMetadataStore: MetadataStore {
         metrics: ClusterMetrics = .shared
     ) async throws(ClusterError) -> ZooKeeperMetadataStore {
         let client: ZooKeeperClient
+        let (servers, root) = ZooKeeperPaths.splitConnectString(configuration.connectString)
+        let paths = ZooKeeperPaths(root: root)
         do {
-            let zk = try ZooKeeperClient.Configuration(
-                connectString: configuration.connectString, sessionTimeout: configuration.sessionTimeout)
+            let zk = try ZooKeeperClient.Configuration(connectString: servers, sessionTimeout: configuration.sessionTimeout)
             client = try await ZooKeeperClient.connect(zk, logger: logger)
         } catch {
             throw Self.clusterError(error, path: nil)
         }
         var sessionLogger = logger
         sessionLogger[metadataKey: "zk_session"] = "0x\(String(client.sessionID, radix: 16))"
-        let store = ZooKeeperMetadataStore(client: client, configuration: configuration, logger: sessionLogger, metrics: metrics)
+        let store = ZooKeeperMetadataStore(
+            client: client, configuration: configuration, paths: paths, logger: sessionLogger, metrics: metrics)
         store.followSession()
         do {
-            for path in ZooKeeperPaths.skeleton {
+            for path in paths.skeleton {
                 try await store.retrying(path) { () async throws(ZooKeeperError) in try await client.ensurePath(path) }
             }
         } catch {
@@ -75,7 +81,7 @@ public final class ZooKeeperMetadataStore: MetadataStore {
     /// Logs the session's connections and records its end.
     private func followSession() {
         let events = client.sessionEvents
-        Task { [logger, end, metrics] in
+        Task { [logger, end, watches, metrics] in
             for await event in events {
                 switch event {
                 case .connected(let server, _):
@@ -86,12 +92,15 @@ public final class ZooKeeperMetadataStore: MetadataStore {
                     logger.error("metadata session expired")
                     metrics.sessionExpirations.increment()
                     end.finish(.expired)
+                    watches.finishAll()
                 case .closed:
                     end.finish(.closed)
+                    watches.finishAll()
                 }
             }
             // The stream ends after expired/closed; a client dropped otherwise counts as closed.
             end.finish(.closed)
+            watches.finishAll()
         }
     }
 
@@ -102,6 +111,7 @@ public final class ZooKeeperMetadataStore: MetadataStore {
     public func close() async {
         await client.close()
         end.finish(.closed)
+        watches.finishAll()
     }
 
     /// The member of the ensemble the session is on now (for tests and logs).
@@ -112,11 +122,14 @@ public final class ZooKeeperMetadataStore: MetadataStore {
             id += 1
             return id
         }
-        return MetadataWatch(id: id) { deliver, finish in
+        let paths = paths
+        let watch = MetadataWatch(id: id) { deliver, finish in
             ZooKeeperWatcher(onSessionEnd: finish) { event in
-                if let change = ZooKeeperPaths.change(for: event.path) { deliver(change) }
+                if let change = paths.change(for: event.path) { deliver(change) }
             }
         }
+        watches.add(watch)
+        return watch
     }
 
     // MARK: Calls
@@ -187,7 +200,7 @@ public final class ZooKeeperMetadataStore: MetadataStore {
     }
 
     public func clusterID() async throws(ClusterError) -> String {
-        let path = ZooKeeperPaths.clusterID
+        let path = paths.clusterID
         while true {
             if let node = try await readNode(path, watch: nil) {
                 return try ZNodeJSON.decode(ClusterIDZNode.self, node.data, path: path).id
