@@ -34,7 +34,7 @@ extension ControllerState {
                     // The topic went away under the write; its deletion event cleans up.
                     break
                 default:
-                    dirty.insert(partition)
+                    retryPending.insert(partition)
                     retry = true
                 }
             }

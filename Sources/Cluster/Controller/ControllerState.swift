@@ -23,6 +23,8 @@ public struct ControllerState: Sendable {
     var dirty: Set<TopicPartition> = []
     /// Partitions whose write lost a race; no decisions until their state is read again.
     var awaitingReload: Set<TopicPartition> = []
+    /// Partitions whose write failed for a passing reason; decided again at `.retry`.
+    var retryPending: Set<TopicPartition> = []
     /// Brokers seen bouncing (new broker epoch) not yet processed for these partitions.
     var bounced: [TopicPartition: Set<Int32>] = [:]
     var queuedIsrChanges: [PendingIsrChange] = []
@@ -89,7 +91,8 @@ public struct ControllerState: Sendable {
         case .writesCompleted(let batchID, let results):
             return writesCompleted(batchID: batchID, results: results)
         case .retry:
-            break
+            dirty.formUnion(retryPending)
+            retryPending = []
         }
         return nextBatch()
     }
@@ -125,6 +128,7 @@ public struct ControllerState: Sendable {
         shuttingDown = []
         dirty = []
         awaitingReload = []
+        retryPending = []
         bounced = [:]
         queuedIsrChanges = []
         queuedShutdowns = []
