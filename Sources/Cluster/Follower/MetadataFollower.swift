@@ -17,6 +17,10 @@ public actor MetadataFollower {
     private var nextSubscriber: UInt64 = 0
     private var loop: Task<Void, Never>?
     private var finished = false
+    /// Changes not read yet, in arrival order, each once.
+    private var pending: [MetadataChange] = []
+    private var pendingSet: Set<MetadataChange> = []
+    private var draining = false
 
     public init(store: any MetadataStore, logger: Logger = Logger(label: "petrel.cluster.follower")) {
         self.store = store
@@ -41,7 +45,7 @@ public actor MetadataFollower {
         loop = Task { [weak self] in
             for await change in changes {
                 guard let self else { return }
-                await self.follow(change)
+                await self.enqueue(change)
             }
             await self?.finish()
         }
@@ -84,25 +88,67 @@ public actor MetadataFollower {
 
     // MARK: Following
 
-    private func follow(_ change: MetadataChange) async {
+    private func enqueue(_ change: MetadataChange) {
+        if pendingSet.insert(change).inserted { pending.append(change) }
+        guard !draining else { return }
+        draining = true
+        Task { await self.drain() }
+    }
+
+    /// Reads everything pending, one round at a time: changes that arrive while a round reads
+    /// wait for the next round, so a burst (a controller moving a hundred leaders) costs a few
+    /// pipelined rounds instead of one round trip per change.
+    private func drain() async {
         var attempt = 0
-        while !finished {
-            do {
-                let deltas = try await read(change)
-                guard !deltas.isEmpty else { return }
+        while !pending.isEmpty, !finished {
+            let round = pending
+            pending = []
+            pendingSet = []
+            let before = image
+            do throws(ClusterError) {
+                let deltas = try await read(round)
+                attempt = 0
+                guard !deltas.isEmpty else { continue }
+                // (Applying again what the round's reads applied already changes nothing.)
                 for delta in deltas { image.apply(delta) }
                 let update = MetadataUpdate(deltas: deltas, image: image)
                 for continuation in subscribers.values { continuation.yield(update) }
-                return
             } catch {
-                if error.reason == .sessionEnded { return }
+                // The round's reads applied part of it: forget that, the round is read again.
+                image = before
+                if error.reason == .sessionEnded { break }
                 attempt += 1
                 logger.warning(
-                    "cannot read a metadata change; retrying",
-                    metadata: ["change": "\(change)", "attempt": "\(attempt)", "error": "\(error)"])
+                    "cannot read metadata changes; retrying",
+                    metadata: ["changes": "\(round.count)", "attempt": "\(attempt)", "error": "\(error)"])
+                for change in round.reversed() where pendingSet.insert(change).inserted { pending.insert(change, at: 0) }
                 try? await Task.sleep(for: .milliseconds(min(100 * attempt, 2000)))
             }
         }
+        draining = false
+    }
+
+    /// One round: every change but partition states in order, then the states together.
+    private func read(_ round: [MetadataChange]) async throws(ClusterError) -> [MetadataDelta] {
+        var deltas: [MetadataDelta] = []
+        var states: [TopicPartition] = []
+        for change in round {
+            if case .partitionState(let partition) = change {
+                states.append(partition)
+                continue
+            }
+            let read = try await read(change)
+            // Later reads in the round see the image as it will be (a topic created first).
+            for delta in read { image.apply(delta) }
+            deltas += read
+        }
+        // States of deleted topics are not watched again.
+        let watched = states.filter { image.replicas(of: $0) != nil }
+        if !watched.isEmpty {
+            let found = try await store.partitionStates(watched, watch: watch)
+            deltas.append(.partitionStates(Dictionary(uniqueKeysWithValues: watched.map { ($0, found[$0]) })))
+        }
+        return deltas
     }
 
     /// Reads (and watches again) what `change` says changed; the deltas against the image.
@@ -137,7 +183,6 @@ public actor MetadataFollower {
             guard image.topics[name] != nil else { return [] }
             return [.topicConfigChanged(name, try await store.topicConfigs(name, watch: watch))]
         case .partitionState(let partition):
-            // States of deleted topics are not watched again.
             guard image.replicas(of: partition) != nil else { return [] }
             return [.partitionStates([partition: try await store.partitionState(partition, watch: watch)])]
         }

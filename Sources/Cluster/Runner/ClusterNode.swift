@@ -15,7 +15,7 @@ public actor ClusterNode {
 
     public typealias Connect = @Sendable () async throws(ClusterError) -> any MetadataStore
 
-    public let brokerID: Int32
+    public nonisolated let brokerID: Int32
     private let wanted: BrokerRegistration
     private let controllerConfig: ControllerConfig
     private let connect: Connect
