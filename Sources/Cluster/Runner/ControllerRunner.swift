@@ -27,7 +27,8 @@ public actor ControllerRunner {
     let notificationStream: AsyncStream<BrokerNotification>.Continuation
     /// What the controller tells each broker after every confirmed batch (Kafka's LeaderAndIsr),
     /// for logs, tests, and a push channel to brokers; brokers also learn the same from their
-    /// own follower. One consumer.
+    /// own follower, which stays the source of truth. One consumer; when nobody reads, only the
+    /// newest 1024 are kept.
     public nonisolated let notifications: AsyncStream<BrokerNotification>
 
     public init(
@@ -42,7 +43,7 @@ public actor ControllerRunner {
         self.logger = logger
         self.metrics = metrics
         self.machine = ControllerState(config: config)
-        (notifications, notificationStream) = AsyncStream<BrokerNotification>.makeStream()
+        (notifications, notificationStream) = AsyncStream<BrokerNotification>.makeStream(bufferingPolicy: .bufferingNewest(1024))
     }
 
     /// The fence while this broker is the controller.
