@@ -55,6 +55,14 @@ extension StoreContractTests {
                 await expectFailure(.invalid) { () async throws(ClusterError) in
                     try await store.createTopic(topic("empty", [[1], []]), configs: [:])
                 }
+                for name in ["a/b", "", "..", "white space", String(repeating: "x", count: 250)] {
+                    do throws(ClusterError) {
+                        _ = try await store.createTopic(topic(name, [[1]]), configs: [:])
+                        Issue.record("the name \(name) must be refused")
+                    } catch {
+                        #expect(error.code == .invalidTopicException)
+                    }
+                }
                 #expect(try await store.topicNames(watch: nil).isEmpty)
             }
         }

@@ -115,6 +115,14 @@ import ZooKeeperClient
         // Garbage is an error that names the znode, not a crash.
         try await raw.create(root + "/brokers/topics/broken", data: Array("{not json".utf8))
         await expectFailure(.corrupt) { () async throws(ClusterError) in try await store.topic("broken", watch: nil) }
+        // A follower skips it (and says so in the log) rather than stopping.
+        let follower = MetadataFollower(store: store)
+        try await follower.start()
+        let image = await follower.image
+        #expect(image.topics.keys.sorted() == ["clicks"])
+        #expect(image.partitions[tp("clicks", 0)]?.leader == 43)
+        #expect(image.brokers[42]?.rack == "dc1")
+        await follower.stop()
         await store.close()
     }
 

@@ -37,8 +37,14 @@ public actor MetadataFollower {
         var image = MetadataImage(controller: controller)
         image.apply(.brokers(brokers))
         let loaded = await names.concurrentMap { name in await self.loadTopic(name) }
-        for result in loaded {
-            for delta in try result.get() { image.apply(delta) }
+        for (name, result) in zip(names, loaded) {
+            switch result {
+            case .success(let deltas):
+                for delta in deltas { image.apply(delta) }
+            case .failure(let error):
+                guard error.reason == .corrupt else { throw error }
+                logger.error("skipping unreadable topic", metadata: ["topic": "\(name)", "error": "\(error)"])
+            }
         }
         self.image = image
         let changes = watch.changes
@@ -137,7 +143,15 @@ public actor MetadataFollower {
                 states.append(partition)
                 continue
             }
-            let read = try await read(change)
+            let read: [MetadataDelta]
+            do throws(ClusterError) {
+                read = try await self.read(change)
+            } catch {
+                // Unreadable data (written by something else) must not stop the rest: skip it.
+                guard error.reason == .corrupt else { throw error }
+                logger.error("skipping unreadable metadata", metadata: ["change": "\(change)", "error": "\(error)"])
+                continue
+            }
             // Later reads in the round see the image as it will be (a topic created first).
             for delta in read { image.apply(delta) }
             deltas += read

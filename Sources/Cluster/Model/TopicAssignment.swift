@@ -33,7 +33,14 @@ public struct TopicAssignment: Sendable, Hashable {
 
     /// Checks what a store must refuse: no partitions, an empty or duplicated replica list.
     func validate() throws(ClusterError) {
-        guard !name.isEmpty else { throw .invalid("a topic needs a name") }
+        // Kafka's rule (Topic.validate); it also keeps names safe as znode path components.
+        let legal = name.utf8.allSatisfy { byte in
+            (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x2e || byte == 0x5f || byte == 0x2d
+        }
+        guard !name.isEmpty, name != ".", name != "..", name.utf8.count <= 249, legal else {
+            throw .rejected(.invalidTopicException, "Topic name \"\(name)\" is illegal: use up to 249 of [a-zA-Z0-9._-]")
+        }
         guard !partitions.isEmpty else { throw .invalid("topic \(name) needs at least one partition") }
         for (index, replicas) in partitions.enumerated() {
             guard !replicas.isEmpty else { throw .invalid("partition \(name)-\(index) has no replicas") }
