@@ -111,11 +111,12 @@ import TestSupport
             let topic = try await cluster.admin.createTopic(
                 TopicAssignment(name: "drain", topicID: .random(), partitions: replicas), configs: [:])
             let node = try #require(cluster.node(1))
-            _ = try #require(await eventually { () -> Bool? in
+            let ready = await eventually { () -> Bool? in
                 let image = await node.follower?.image ?? MetadataImage()
                 return topic.topicPartitions.allSatisfy { image.partitions[$0]?.leader == 1 && image.partitions[$0]?.isr.count == 3 }
                     ? true : nil
-            })
+            }
+            try #require(ready == true, "broker 1 leads all 100 partitions with full ISRs")
             let start = ContinuousClock.now
             let result = await node.controlledShutdown()
             let elapsed = ContinuousClock.now - start

@@ -39,6 +39,8 @@ extension ControllerRunner {
                 "controller_epoch": "\(fence.epoch)", "brokers": "\(image.brokers.count)", "partitions": "\(image.partitions.count)",
             ])
         handle(.elected(fence, image))
+        // Nothing needed writing: there is no failover time to report.
+        if machine.inFlight == nil { electedAt = nil }
     }
 
     private func lostOffice(_ fence: ControllerFence, to current: ControllerRegistration?) {

@@ -117,7 +117,11 @@ final class Sessions: @unchecked Sendable {
         let proxy = try #require(lock.withLock { proxies[store.sessionID] })
         var resume = try ZooKeeperClient.Configuration(
             connectString: ZooKeeperPaths.splitConnectString(cluster.connectString).servers, sessionTimeout: .seconds(4))
-        resume.resume = try #require(zk.client.credentials)
+        guard let credentials = zk.client.credentials else {
+            Issue.record("the store's session has no credentials")
+            return
+        }
+        resume.resume = credentials
         await proxy.cut()
         let thief = try await ZooKeeperClient.connect(resume)
         await thief.close()
