@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "KafkaClient", targets: ["KafkaClient"]),
         .library(name: "ZooKeeperClient", targets: ["ZooKeeperClient"]),
+        .library(name: "Cluster", targets: ["Cluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -84,6 +85,19 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        // Cluster metadata (ZooKeeper or embedded backend), the controller, the broker's metadata follower.
+        .target(
+            name: "Cluster",
+            dependencies: [
+                "KafkaProtocol", "LogStorage", "ZooKeeperClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -183,6 +197,15 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "KafkaClient"], exclude: ["Scripts"]),
         .testTarget(name: "RdKafkaLoadTests", dependencies: ["RdKafkaLoad", "TestSupport"]),
         .testTarget(name: "PetrelBenchTests", dependencies: ["petrel-bench"]),
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: [
+                "Cluster", "TestSupport", "ZooKeeperClient", "KafkaProtocol", "LogStorage",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KafkaClientTests",
             dependencies: [
