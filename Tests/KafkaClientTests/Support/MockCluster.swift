@@ -28,7 +28,7 @@ final class MockCluster: @unchecked Sendable {
     }
 
     /// Starts a cluster of `brokers` brokers and waits until it has printed its addresses.
-    static func start(brokers: Int = 1, timeout: Duration = .seconds(20)) async throws -> MockCluster {
+    static func start(brokers: Int = 1, timeout: Duration = .seconds(60)) async throws -> MockCluster {
         let dir = try TestDirs.make(prefix: "kafka-client-mock-")
         let info = dir + "/info"
         let p = Process()
