@@ -20,6 +20,7 @@ extension GroupCoordinator {
                 CoordinatorResult(records: state.groupCreationRecords(for: request, now: now) ?? [], response: ())
             }
             let reply = try shard.write(
+                group: request.groupId,
                 { (state: inout GroupCoordinatorShard, _: any TopicCatalog, now: Int64) throws(BrokerError) in
                     state.joinGroup(request, context: context, now: now)
                 },
@@ -53,6 +54,7 @@ extension GroupCoordinator {
         let promise = eventLoop.makePromise(of: SyncGroupResponse.self)
         do {
             let reply = try shard.write(
+                group: request.groupId,
                 { (state: inout GroupCoordinatorShard, _: any TopicCatalog, now: Int64) throws(BrokerError) in
                     state.syncGroup(request, now: now)
                 },
@@ -87,7 +89,7 @@ extension GroupCoordinator {
             return LeaveGroupResponse(errorCode: ErrorCode.coordinatorNotAvailable.rawValue)
         }
         do {
-            return try shard.write { (state: inout GroupCoordinatorShard, _: any TopicCatalog, now: Int64) throws(BrokerError) in
+            return try shard.write(group: groupId) { (state: inout GroupCoordinatorShard, _: any TopicCatalog, now: Int64) throws(BrokerError) in
                 state.leaveGroup(groupId, members: members, now: now)
             }
         } catch {

@@ -9,7 +9,7 @@ extension GroupCoordinator {
             return ConsumerGroupHeartbeatResponse(errorCode: ErrorCode.coordinatorNotAvailable.rawValue)
         }
         do {
-            return try shard.write { (state: inout GroupCoordinatorShard, topics: any TopicCatalog, now: Int64) throws(BrokerError) in
+            return try shard.write(group: request.groupId) { (state: inout GroupCoordinatorShard, topics: any TopicCatalog, now: Int64) throws(BrokerError) in
                 try state.consumerGroupHeartbeat(request, context: context, topics: topics, now: now)
             }
         } catch {

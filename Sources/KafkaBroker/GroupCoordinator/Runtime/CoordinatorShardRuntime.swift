@@ -89,13 +89,16 @@ final class CoordinatorShardRuntime: Sendable {
     /// offsets, runs its effects, and returns the response. `park` runs under the same lock
     /// before the effects, so a request parked by this operation can be answered by it.
     func write<Response: Sendable>(
+        group groupId: String? = nil,
         _ operation: (inout GroupCoordinatorShard, any TopicCatalog, Int64) throws(BrokerError) -> CoordinatorResult<Response>,
         park: (Response, inout ParkedRequests) -> Void = { _, _ in }
     ) throws(BrokerError) -> Response {
         let now = clock()
         let (response, completions) = try slot.withLock { slot throws(BrokerError) -> (Response, [ParkedRequests.Completion]) in
             try Self.requireActive(slot.status)
+            let before = groupId.flatMap { GroupSummary(slot.shard.groups[$0]) }
             let result = try run(operation, now: now, in: &slot)
+            if let groupId { logChange(groupId, from: before, to: GroupSummary(slot.shard.groups[groupId])) }
             park(result.response, &slot.parked)
             apply(result.effects.timers, to: &slot)
             return (result.response, slot.parked.take(result.effects))
@@ -174,7 +177,10 @@ final class CoordinatorShardRuntime: Sendable {
             guard slot.status == .active, slot.timers[key]?.token == token else { return [] }
             slot.timers[key] = nil
             do throws(BrokerError) {
+                let groupId = key.groupId
+                let before = groupId.flatMap { GroupSummary(slot.shard.groups[$0]) }
                 let result = try run({ shard, topics, now in shard.timerExpired(key, tag: tag, topics: topics, now: now) }, now: now, in: &slot)
+                if let groupId { logChange(groupId, from: before, to: GroupSummary(slot.shard.groups[groupId]), cause: "\(key)") }
                 apply(result.effects.timers, to: &slot)
                 return slot.parked.take(result.effects)
             } catch {
@@ -195,6 +201,17 @@ final class CoordinatorShardRuntime: Sendable {
             return slot.parked.takeAll()
         }
         for completion in completions { completion.complete() }
+    }
+
+    /// Logs a group's state, generation or membership changing: the facts operators look for
+    /// when a rebalance goes wrong.
+    private func logChange(_ groupId: String, from before: GroupSummary?, to after: GroupSummary?, cause: String? = nil) {
+        guard before != after else { return }
+        var metadata: Logger.Metadata = [
+            "group": "\(groupId)", "from": "\(before?.description ?? "none")", "to": "\(after?.description ?? "none")",
+        ]
+        if let cause { metadata["cause"] = "\(cause)" }
+        logger.info("group changed", metadata: metadata)
     }
 
     private static func requireActive(_ status: Status) throws(BrokerError) {
