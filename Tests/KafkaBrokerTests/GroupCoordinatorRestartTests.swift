@@ -17,11 +17,12 @@ final class GroupCoordinatorFixture {
     private(set) var coordinator: GroupCoordinator
     private var abandoned: [LogManager] = []
 
-    init(partitions: Int32 = 5) throws {
+    init(partitions: Int32 = 5, configure: (inout GroupCoordinatorConfig) -> Void = { _ in }) throws {
         path = NSTemporaryDirectory() + "petrel-groups-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         var config = GroupCoordinatorConfig()
         config.offsetsTopicPartitions = partitions
+        configure(&config)
         self.config = config
         (logManager, topics, coordinator) = try Self.open(path, config)
     }
@@ -43,7 +44,7 @@ final class GroupCoordinatorFixture {
     static func open(_ path: String, _ config: GroupCoordinatorConfig) throws -> (LogManager, TopicRegistry, GroupCoordinator) {
         let manager = try LogManager(dataDir: path, logger: logger)
         let topics = try TopicRegistry(dataDir: path, logManager: manager, logger: logger, logConfig: { logConfig($0) })
-        let coordinator = try GroupCoordinator.start(config: config, topics: topics, clock: { 1_700_000_000_000 }, logger: logger)
+        let coordinator = try GroupCoordinator.start(config: config, topics: topics, clock: WallClock.nowMs, logger: logger)
         return (manager, topics, coordinator)
     }
 

@@ -97,13 +97,15 @@ extension ClassicGroup {
         protocolName = selectProtocol()
         transition(to: .completingRebalance, now: now)
         let everyone = joinResponseMembers()
+        // Static members that did not rejoin stay (their session decides); they are expected
+        // to sync like the others.
         for member in sortedMembers {
-            guard member.isAwaitingJoin else { continue }
-            let response = JoinGroupResponse(
-                errorCode: 0, generationId: generationId, protocolType: protocolType, protocolName: protocolName,
-                leader: leaderId ?? "", skipAssignment: false, memberId: member.memberId,
-                members: isLeader(member.memberId) ? everyone : [])
-            out.effects.answerJoin(groupId, member.memberId, response)
+            if member.isAwaitingJoin {
+                out.effects.answerJoin(groupId, member.memberId, JoinGroupResponse(
+                    errorCode: 0, generationId: generationId, protocolType: protocolType, protocolName: protocolName,
+                    leader: leaderId ?? "", skipAssignment: false, memberId: member.memberId,
+                    members: isLeader(member.memberId) ? everyone : []))
+            }
             members[member.memberId]?.isAwaitingJoin = false
             members[member.memberId]?.isNew = false
             out.effects.schedule(.classicHeartbeat(group: groupId, member: member.memberId), afterMs: Int64(member.sessionTimeoutMs))
