@@ -211,6 +211,11 @@ final class CoordinatorShardRuntime: Sendable {
             "group": "\(groupId)", "from": "\(before?.description ?? "none")", "to": "\(after?.description ?? "none")",
         ]
         if let cause { metadata["cause"] = "\(cause)" }
+        let joined = Set(after?.members ?? []).subtracting(before?.members ?? [])
+        let left = Set(before?.members ?? []).subtracting(after?.members ?? [])
+        // Member ids name who came and went; a few are enough to follow a rebalance.
+        if !joined.isEmpty { metadata["joined"] = "\(joined.sorted().prefix(10))" }
+        if !left.isEmpty { metadata["left"] = "\(left.sorted().prefix(10))" }
         logger.info("group changed", metadata: metadata)
     }
 

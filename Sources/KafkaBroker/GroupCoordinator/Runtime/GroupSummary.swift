@@ -22,7 +22,7 @@ struct GroupSummary: Equatable, CustomStringConvertible {
         }
     }
 
-    var description: String { "\(kind) \(state) generation \(generation) members \(members)" }
+    var description: String { "\(kind) \(state) generation \(generation) with \(members.count) members" }
 }
 
 extension CoordinatorTimerKey {
