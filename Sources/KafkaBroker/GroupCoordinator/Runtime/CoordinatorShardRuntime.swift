@@ -206,14 +206,17 @@ final class CoordinatorShardRuntime: Sendable {
     /// Logs a group's state, generation or membership changing: the facts operators look for
     /// when a rebalance goes wrong.
     private func logChange(_ groupId: String, from before: GroupSummary?, to after: GroupSummary?, cause: String? = nil) {
-        guard before != after else { return }
+        if let after, after.sameShape(as: before) { return }
+        if after == nil && before == nil { return }
         var metadata: Logger.Metadata = [
             "group": "\(groupId)", "from": "\(before?.description ?? "none")", "to": "\(after?.description ?? "none")",
         ]
         if let cause { metadata["cause"] = "\(cause)" }
-        let joined = Set(after?.members ?? []).subtracting(before?.members ?? [])
-        let left = Set(before?.members ?? []).subtracting(after?.members ?? [])
+        let old = before?.memberIds ?? []
+        let new = after?.memberIds ?? []
         // Member ids name who came and went; a few are enough to follow a rebalance.
+        let joined = new.subtracting(old)
+        let left = old.subtracting(new)
         if !joined.isEmpty { metadata["joined"] = "\(joined.sorted().prefix(10))" }
         if !left.isEmpty { metadata["left"] = "\(left.sorted().prefix(10))" }
         logger.info("group changed", metadata: metadata)
