@@ -20,7 +20,7 @@ public final class Broker: Sendable {
         public var logConfig: @Sendable ([String: String]) -> LogConfig
         /// Registers handlers that live outside this file (configs, admin); called before ApiVersions.
         public var extraHandlers: @Sendable (inout ApiRegistry, BrokerServices) -> Void
-        /// `__consumer_offsets` and offset commit settings (offsets.topic.*, offset.metadata.max.bytes).
+        /// `__consumer_offsets`, offsets and group settings (offsets.*, group.*).
         public var groupCoordinator: GroupCoordinatorConfig
         /// `__transaction_state` and transaction settings (transaction.*).
         public var transactionCoordinator: TransactionCoordinatorConfig
@@ -163,12 +163,24 @@ public final class BrokerServices: Sendable {
         registry.register(OffsetCommitHandler(topics: topics, groups: groupCoordinator))
         registry.register(OffsetFetchHandler(groups: groupCoordinator))
         registerTransactionHandlers(in: &registry)
+        registry.register(JoinGroupHandler(groups: groupCoordinator))
+        registry.register(SyncGroupHandler(groups: groupCoordinator))
+        registry.register(HeartbeatHandler(groups: groupCoordinator))
+        registry.register(LeaveGroupHandler(groups: groupCoordinator))
+        registry.register(ListGroupsHandler(groups: groupCoordinator))
+        registry.register(DescribeGroupsHandler(groups: groupCoordinator))
+        registry.register(DeleteGroupsHandler(groups: groupCoordinator))
+        registry.register(OffsetDeleteHandler(groups: groupCoordinator))
+        registry.register(ConsumerGroupHeartbeatHandler(groups: groupCoordinator))
+        registry.register(ConsumerGroupDescribeHandler(groups: groupCoordinator))
     }
 
-    /// Stops the admin thread (finishing queued changes), then closes every log.
+    /// Stops the admin thread (finishing queued changes) and the group coordinator's timers,
+    /// then closes every log.
     func close() {
         transactionCoordinator.stop()
         admin.close()
+        groupCoordinator.shutdown()
         logManager.closeAll()
     }
 }

@@ -120,5 +120,6 @@ extension ErrorCode {
         .leaderNotAvailable, .notLeaderOrFollower, .unknownTopicOrPartition, .fencedLeaderEpoch,
         .unknownLeaderEpoch, .notController, .kafkaStorageError, .brokerNotAvailable,
         .replicaNotAvailable, .offsetNotAvailable, .notEnoughReplicas,
+        .coordinatorNotAvailable, .notCoordinator, .coordinatorLoadInProgress,
     ]
 }

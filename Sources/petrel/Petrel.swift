@@ -4,7 +4,9 @@ import ArgumentParser
 struct Petrel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "petrel",
-        abstract: "Kafka-compatible event streaming: brokers, a dev cluster and topic tools.",
-        subcommands: [BrokerCommand.self, DevCommand.self] + TopicCommandSet.all
+        abstract: "Kafka-compatible event streaming: brokers, a dev cluster, topic and consumer group tools.",
+        subcommands: [BrokerCommand.self, DevCommand.self] + TopicCommandSet.all + [
+            ConsumerGroupsListCommand.self, ConsumerGroupsInfoCommand.self,
+        ]
     )
 }

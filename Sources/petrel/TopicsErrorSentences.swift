@@ -100,6 +100,10 @@ enum TopicsErrorSentences {
         case .leaderNotAvailable, .notLeaderOrFollower, .notController, .requestTimedOut, .kafkaStorageError,
             .brokerNotAvailable, .replicaNotAvailable, .fencedLeaderEpoch, .unknownLeaderEpoch, .offsetNotAvailable:
             return "The cluster is busy moving leadership or recovering (\(code.symbolicName)); try again in a moment."
+        case .coordinatorNotAvailable, .notCoordinator, .coordinatorLoadInProgress:
+            return "The group coordinator is not ready (\(code.symbolicName)); try again in a moment."
+        case .groupAuthorizationFailed:
+            return "You are not authorized to use this consumer group; check the ACLs for your credentials."
         case .unsupportedVersion:
             let api = error.api.map { " \($0.name)" } ?? ""
             return "The broker does not support the version of\(api) petrel sent; upgrade the broker or report it."

@@ -85,10 +85,11 @@ import Testing
     }
 
     @Test func otherRecordTypesAreReportedNotDecoded() throws {
-        var groupMetadataKey = ByteBuffer()
-        groupMetadataKey.writeInteger(Int16(2))
-        groupMetadataKey.writeKafkaString("g", flexible: false)
-        #expect(try CoordinatorRecordSerde.decode(key: groupMetadataKey, value: nil) == .unhandled(type: 2))
+        // Type 11 is a share group's metadata (KIP-932), which Petrel does not handle.
+        var shareGroupKey = ByteBuffer()
+        shareGroupKey.writeInteger(Int16(11))
+        shareGroupKey.writeKafkaString("g", flexible: false)
+        #expect(try CoordinatorRecordSerde.decode(key: shareGroupKey, value: nil) == .unhandled(type: 11))
     }
 
     @Test func truncatedRecordsThrow() {

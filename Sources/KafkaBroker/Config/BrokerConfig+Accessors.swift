@@ -38,6 +38,21 @@ extension BrokerConfig {
         c.offsetsTopicSegmentBytes = Int(int("offsets.topic.segment.bytes") ?? 104_857_600)
         c.offsetMetadataMaxBytes = Int(int("offset.metadata.max.bytes") ?? 4096)
         c.offsetsLoadBufferBytes = Int(int("offsets.load.buffer.size") ?? 5_242_880)
+        c.offsetsRetentionMs = (int("offsets.retention.minutes") ?? 10080) &* 60_000
+        c.offsetsRetentionCheckIntervalMs = int("offsets.retention.check.interval.ms") ?? 600_000
+        c.initialRebalanceDelayMs = Int64(groupInitialRebalanceDelayMs)
+        c.minSessionTimeoutMs = Int32(truncatingIfNeeded: int("group.min.session.timeout.ms") ?? 6000)
+        c.maxSessionTimeoutMs = Int32(truncatingIfNeeded: int("group.max.session.timeout.ms") ?? 1_800_000)
+        c.classicGroupMaxSize = Int(int("group.max.size") ?? Int64(Int32.max))
+        c.consumerSessionTimeoutMs = Int32(truncatingIfNeeded: int("group.consumer.session.timeout.ms") ?? 45_000)
+        c.consumerHeartbeatIntervalMs = Int32(truncatingIfNeeded: int("group.consumer.heartbeat.interval.ms") ?? 5000)
+        c.consumerGroupMaxSize = Int(int("group.consumer.max.size") ?? Int64(Int32.max))
+        if let assignors = value("group.consumer.assignors")?.items, !assignors.isEmpty {
+            // Kafka names them by class; the assignor's own name is what clients send.
+            c.consumerAssignors = assignors.map {
+                $0.hasSuffix("UniformAssignor") ? "uniform" : $0.hasSuffix("RangeAssignor") ? "range" : $0
+            }
+        }
         return c
     }
 

@@ -93,6 +93,37 @@ public enum BrokerConfigDefinitions {
         broker(
             "group.initial.rebalance.delay.ms", .int, default: "3000", .atLeast(0),
             doc: "How long a new consumer group waits for more members before its first rebalance."),
+        broker(
+            "group.min.session.timeout.ms", .int, default: "6000", .atLeast(0),
+            doc: "Shortest session timeout a classic group member may ask for in JoinGroup."),
+        broker(
+            "group.max.session.timeout.ms", .int, default: "1800000", .atLeast(0),
+            doc: "Longest session timeout a classic group member may ask for in JoinGroup."),
+        broker(
+            "group.max.size", .int, default: "2147483647", .atLeast(1),
+            doc: "Most members a classic consumer group accepts."),
+        broker(
+            "offsets.retention.minutes", .int, default: "10080", .atLeast(1),
+            doc: "How long offsets of an empty group (or of a topic the group stopped consuming) are kept."),
+        broker(
+            "offsets.retention.check.interval.ms", .long, default: "600000", .atLeast(1),
+            doc: "How often expired offsets are looked for."),
+        broker(
+            "group.consumer.session.timeout.ms", .int, default: "45000", .atLeast(1),
+            doc: "Session timeout of members of consumer-protocol (KIP-848) groups."),
+        broker(
+            "group.consumer.heartbeat.interval.ms", .int, default: "5000", .atLeast(1),
+            doc: "Heartbeat interval given to members of consumer-protocol (KIP-848) groups."),
+        broker(
+            "group.consumer.max.size", .int, default: "2147483647", .atLeast(1),
+            doc: "Most members a consumer-protocol (KIP-848) group accepts."),
+        broker(
+            "group.consumer.assignors", .list, default: "uniform,range",
+            .listOf([
+                "uniform", "range", "org.apache.kafka.coordinator.group.assignor.UniformAssignor",
+                "org.apache.kafka.coordinator.group.assignor.RangeAssignor",
+            ]),
+            doc: "Server-side assignors of consumer-protocol (KIP-848) groups, by name or Kafka class name; the first is the default."),
     ]
 
     static let derivedFromTopics: [ConfigDefinition] = TopicConfigDefinitions.all.flatMap { topic in

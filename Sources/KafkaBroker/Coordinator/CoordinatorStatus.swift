@@ -6,12 +6,15 @@ enum CoordinatorStatus: Sendable, Equatable {
     case loading
     case active
     case failed(String)
+    /// Shutting down: clients go find the coordinator again.
+    case closed
 
     func requireActive() throws(BrokerError) {
         switch self {
         case .active: return
         case .loading: throw BrokerError(.coordinatorLoadInProgress, "the coordinator is loading this partition")
         case .failed(let reason): throw BrokerError(.coordinatorNotAvailable, "the coordinator could not load this partition: \(reason)")
+        case .closed: throw BrokerError(.notCoordinator, "the coordinator is shutting down")
         }
     }
 

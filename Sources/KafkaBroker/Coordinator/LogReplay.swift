@@ -8,6 +8,8 @@ enum LogReplay {
     struct Summary: Sendable, Equatable {
         var batches = 0
         var records = 0
+        /// Records of control batches (transaction markers), counted in `records` too.
+        var controlRecords = 0
         /// The offset after the last batch read.
         var nextOffset: Int64 = 0
     }
@@ -42,6 +44,7 @@ enum LogReplay {
                     while let record = try records.next() {
                         try body(batch.header, record)
                         summary.records += 1
+                        if batch.header.isControl { summary.controlRecords += 1 }
                     }
                 } catch let error as BrokerError {
                     throw error

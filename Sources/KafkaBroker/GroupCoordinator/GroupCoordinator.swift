@@ -1,30 +1,37 @@
 import KafkaProtocol
 import LogStorage
 import Logging
+import NIOCore
+import NIOPosix
 
 /// The group coordinator service: owns `__consumer_offsets` (creating it when missing), one
 /// shard per partition, and routes each group's requests to its shard.
 ///
 /// Lifecycle: `start` creates the topic if needed and loads every shard from its log before
-/// the broker listens, so requests never meet a half-loaded state. There is nothing to stop:
-/// every commit is in the log when it is answered, and the log manager closes the files.
+/// the broker listens, so requests never meet a half-loaded state. `shutdown` stops the timers
+/// and answers parked requests NOT_COORDINATOR; every change is already in the log.
 public final class GroupCoordinator: Sendable {
     public let config: GroupCoordinatorConfig
     /// The partition count of the topic as it exists (it decides group placement).
     public let partitionCount: Int32
-    private let shards: [CoordinatorShardRuntime]
-    private let clock: @Sendable () -> Int64
+    let shards: [CoordinatorShardRuntime]
+    let topics: TopicRegistry
+    /// Timers fire here, and their operations (member expiry, rebalance timeouts) run here.
+    private let timerGroup: MultiThreadedEventLoopGroup?
 
-    private init(config: GroupCoordinatorConfig, shards: [CoordinatorShardRuntime], clock: @escaping @Sendable () -> Int64) {
+    private init(config: GroupCoordinatorConfig, shards: [CoordinatorShardRuntime], topics: TopicRegistry, timerGroup: MultiThreadedEventLoopGroup?) {
         self.config = config
         self.partitionCount = Int32(shards.count)
         self.shards = shards
-        self.clock = clock
+        self.topics = topics
+        self.timerGroup = timerGroup
     }
 
-    /// Creates `__consumer_offsets` if missing, then replays every partition.
+    /// Creates `__consumer_offsets` if missing, then replays every partition. Timers run on
+    /// `timerLoop`, or on a thread of the coordinator's own when none is given.
     public static func start(
-        config: GroupCoordinatorConfig, topics: TopicRegistry, clock: @escaping @Sendable () -> Int64, logger: Logger
+        config: GroupCoordinatorConfig, topics: TopicRegistry, clock: @escaping @Sendable () -> Int64, logger: Logger,
+        timerLoop: (any EventLoop)? = nil
     ) throws(BrokerError) -> GroupCoordinator {
         let name = GroupCoordinatorConfig.topicName
         let topic: TopicState
@@ -35,7 +42,12 @@ public final class GroupCoordinator: Sendable {
                 name: name, partitions: config.offsetsTopicPartitions,
                 replicationFactor: config.offsetsTopicReplicationFactor, configs: config.topicConfigs)
         }
-        let shards = topic.partitions.map { CoordinatorShardRuntime(partition: $0, config: config, logger: logger) }
+        let ownGroup = timerLoop == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
+        let loop: any EventLoop = timerLoop ?? ownGroup!.next()
+        let catalog = RegistryTopicCatalog(topics: topics)
+        let shards = topic.partitions.map {
+            CoordinatorShardRuntime(partition: $0, config: config, timerLoop: loop, topics: catalog, clock: clock, logger: logger)
+        }
         var total = CoordinatorLoader.Summary()
         var failed = 0
         for shard in shards {
@@ -51,7 +63,13 @@ public final class GroupCoordinator: Sendable {
             "partitions": "\(shards.count)", "batches": "\(total.batches)", "records": "\(total.records)",
             "skipped_records": "\(total.skippedRecords)", "failed_partitions": "\(failed)",
         ])
-        return GroupCoordinator(config: config, shards: shards, clock: clock)
+        return GroupCoordinator(config: config, shards: shards, topics: topics, timerGroup: ownGroup)
+    }
+
+    /// Stops every shard's timers, answers parked requests, and stops the timer thread.
+    public func shutdown() {
+        for shard in shards { shard.close() }
+        try? timerGroup?.syncShutdownGracefully()
     }
 
     /// The `__consumer_offsets` partition that owns `groupId`.
@@ -64,70 +82,13 @@ public final class GroupCoordinator: Sendable {
         shard(for: groupId)?.status == .active
     }
 
-    /// OffsetCommit for partitions already known to exist. Group-level errors answer every
-    /// partition with that error; nothing is stored then.
-    public func commitOffsets(_ request: OffsetCommitRequest, apiVersion: Int16) -> OffsetCommitResponse {
-        guard let shard = shard(for: request.groupId) else {
-            return .failing(request, with: .coordinatorNotAvailable)
-        }
-        do {
-            let now = clock()
-            return try shard.write(now: now) { state throws(BrokerError) in
-                try state.commitOffset(request, apiVersion: apiVersion, now: now)
-            }
-        } catch {
-            return .failing(request, with: error.code)
-        }
-    }
-
-    /// TxnOffsetCommit for partitions already known to exist: the offsets join the producer's
-    /// transaction. Group-level errors answer every partition.
-    public func commitTransactionalOffsets(_ request: TxnOffsetCommitRequest) -> TxnOffsetCommitResponse {
-        guard let shard = shard(for: request.groupId) else {
-            return .failing(request, with: .coordinatorNotAvailable)
-        }
-        do {
-            let now = clock()
-            let producer = ProducerIdAndEpoch(producerId: request.producerId, epoch: request.producerEpoch)
-            return try shard.write(now: now, transaction: producer) { state throws(BrokerError) in
-                try state.commitTransactionalOffset(request, now: now)
-            }
-        } catch {
-            return .failing(request, with: error.code)
-        }
-    }
-
-    /// Writes a transaction's marker to one `__consumer_offsets` partition and applies it.
-    public func writeTransactionMarker(
-        partition: Int32, _ transaction: ProducerIdAndEpoch, coordinatorEpoch: Int32, commit: Bool
-    ) throws(BrokerError) {
-        guard partition >= 0, Int(partition) < shards.count else {
-            throw BrokerError(.unknownTopicOrPartition, "\(GroupCoordinatorConfig.topicName) has no partition \(partition)")
-        }
-        try shards[Int(partition)].writeTransactionMarker(transaction, coordinatorEpoch: coordinatorEpoch, commit: commit, now: clock())
-    }
-
-    /// OffsetFetch for one group; errors are group-level.
-    public func fetchOffsets(
-        _ request: OffsetFetchRequest.OffsetFetchRequestGroup, requireStable: Bool
-    ) -> OffsetFetchResponse.OffsetFetchResponseGroup {
-        guard let shard = shard(for: request.groupId) else {
-            return .init(groupId: request.groupId, errorCode: ErrorCode.coordinatorNotAvailable.rawValue)
-        }
-        do {
-            return try shard.read { state in state.fetchOffsets(request, requireStable: requireStable) }
-        } catch {
-            return .init(groupId: request.groupId, errorCode: error.code.rawValue)
-        }
-    }
-
     /// A copy of one shard's state, for tests and operator tools.
     public func snapshot(partition: Int32) -> GroupCoordinatorShard? {
         guard partition >= 0, Int(partition) < shards.count else { return nil }
         return try? shards[Int(partition)].read { $0 }
     }
 
-    private func shard(for groupId: String) -> CoordinatorShardRuntime? {
+    func shard(for groupId: String) -> CoordinatorShardRuntime? {
         let index = Int(partitionFor(groupId: groupId))
         return index < shards.count ? shards[index] : nil
     }

@@ -114,6 +114,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let telemetryTooLarge = ErrorCode(118)
     public static let unsupportedEndpointType = ErrorCode(119)
     public static let transactionAbortable = ErrorCode(120)
+    public static let invalidRegularExpression = ErrorCode(130)
     public static let nonEmptyGroup = ErrorCode(68)
 
     public var description: String { "\(rawValue)" }

@@ -60,7 +60,7 @@ extension GroupCoordinatorShard {
         }
         try group.validateOffsetCommit(
             memberId: request.memberId, groupInstanceId: request.groupInstanceId,
-            generationIdOrMemberEpoch: request.generationIdOrMemberEpoch, isTransactional: false)
+            generationIdOrMemberEpoch: request.generationIdOrMemberEpoch, isTransactional: false, apiVersion: apiVersion)
     }
 }
 

@@ -8,6 +8,15 @@ extension GroupCoordinatorShard {
     public func fetchOffsets(
         _ request: OffsetFetchRequest.OffsetFetchRequestGroup, requireStable: Bool
     ) -> OffsetFetchResponse.OffsetFetchResponseGroup {
+        // Members of KIP-848 groups name themselves (v9); a stale epoch or unknown member is an
+        // error for the whole group.
+        if case .consumer(let consumer)? = group(request.groupId) {
+            do {
+                try consumer.validateOffsetFetch(memberId: request.memberId, memberEpoch: request.memberEpoch)
+            } catch {
+                return .init(groupId: request.groupId, topics: [], errorCode: error.code.rawValue)
+            }
+        }
         let groupOffsets = group(request.groupId) == nil ? nil : offsets.topics(of: request.groupId)
         var topics: [OffsetFetchResponse.OffsetFetchResponseTopics] = []
         if let requested = request.topics {

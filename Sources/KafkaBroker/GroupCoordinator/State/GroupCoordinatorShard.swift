@@ -61,7 +61,23 @@ extension GroupCoordinatorShard {
                 pendingTransactionalOffsets[producerId]?.remove(group: key.group, topic: key.topic, partition: key.partition)
             }
             dropGroupIfUnused(key.group)
+        case .groupMetadata(let groupId, let value):
+            replayGroupMetadata(groupId, value)
+        default:
+            replayConsumerGroupRecord(record)
         }
+    }
+
+    /// A classic group's metadata: applied to the live group (keeping its soft state) or to a
+    /// new one; a tombstone deletes the group.
+    private mutating func replayGroupMetadata(_ groupId: String, _ value: GroupMetadataValue?) {
+        guard let value else {
+            if case .classic? = groups[groupId] { groups[groupId] = nil }
+            return
+        }
+        var group = groups[groupId]?.classic ?? ClassicGroup(groupId: groupId)
+        group.apply(value)
+        groups[groupId] = .classic(group)
     }
 
     /// Applies a transaction marker: commit moves the producer's pending offsets into the
