@@ -79,7 +79,7 @@ import Testing
     @Test func aSilentMemberIsRemovedWhenItsSessionExpires() async throws {
         let fixture = try Self.fixture()
         // A session long enough for the join and sync to arrive on a busy machine.
-        let joined = try await Self.joinNew(fixture.coordinator, "quiet", session: 3000, suffix: "a").get()
+        let joined = try await Self.joinNew(fixture.coordinator, "quiet", session: 6000, suffix: "a").get()
         #expect(joined.errorCode == 0 && joined.generationId == 1)
         let synced = try await Self.sync(fixture.coordinator, "quiet", joined.memberId, 1, ["t": [0]]).get()
         #expect(synced.errorCode == 0)
