@@ -34,7 +34,8 @@ enum BrokerRunner {
                 ConfigHandlers.register(in: &registry, services: services, broker: config, resolver: resolver)
             },
             groupCoordinator: config.groupCoordinator, transactionCoordinator: config.transactionCoordinator,
-            producerExpiration: config.producerExpiration, logMaintenance: config.logMaintenance)
+            producerExpiration: config.producerExpiration, logMaintenance: config.logMaintenance,
+            cluster: config.clusterOptions())
         let broker: Broker
         do {
             broker = try await Broker.start(options: options, logger: logger)

@@ -17,6 +17,11 @@ public final class AdminExecutor: Sendable {
         pool.runIfActive(eventLoop: eventLoop, work)
     }
 
+    /// Runs `work` off the event loops and the concurrency pool, for async callers.
+    func run<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async throws -> Result {
+        try await pool.runIfActive(work)
+    }
+
     /// Finishes queued work and stops the thread.
     func close() {
         try? pool.syncShutdownGracefully()

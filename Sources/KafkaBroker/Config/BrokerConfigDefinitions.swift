@@ -5,7 +5,7 @@ public enum BrokerConfigDefinitions {
     public static let all: [ConfigDefinition] = {
         var seen = Set<String>()
         var out: [ConfigDefinition] = []
-        for def in own + transactionCoordinator + derivedFromTopics where seen.insert(def.name).inserted {
+        for def in own + transactionCoordinator + cluster + derivedFromTopics where seen.insert(def.name).inserted {
             out.append(def)
         }
         return out.sorted { $0.name < $1.name }

@@ -29,12 +29,14 @@ struct ConfigAlterSupport: Sendable {
     /// The outcome of each resource of an alter request, in order: duplicates are refused
     /// outright, the rest go through `alter`.
     static func outcomes<Resource>(
-        _ resources: [Resource], id: (Resource) -> (type: Int8, name: String), alter: (Resource) -> BrokerError?
-    ) -> [(resource: Resource, error: BrokerError?)] {
+        _ resources: [Resource], id: (Resource) -> (type: Int8, name: String), alter: (Resource) async -> BrokerError?
+    ) async -> [(resource: Resource, error: BrokerError?)] {
         let duplicates = duplicateResources(resources.map(id))
-        return resources.enumerated().map { index, resource in
-            (resource, duplicates.contains(index) ? duplicateResourceError : alter(resource))
+        var out: [(resource: Resource, error: BrokerError?)] = []
+        for (index, resource) in resources.enumerated() {
+            out.append((resource, duplicates.contains(index) ? duplicateResourceError : await alter(resource)))
         }
+        return out
     }
 
     /// Duplicate keys and missing values are request errors, before anything is validated.
@@ -79,17 +81,17 @@ struct ConfigAlterSupport: Sendable {
     func alterTopic(
         name: String, validateOnly: Bool,
         _ change: ([String: String]) throws(BrokerError) -> [String: String]
-    ) -> BrokerError? {
+    ) async -> BrokerError? {
         if let problem = TopicNameRules.problem(with: name) {
             return BrokerError(.invalidTopicException, problem)
         }
-        do {
-            try lock.run { () throws(BrokerError) in
+        do throws(BrokerError) {
+            try await lock.run { () async throws(BrokerError) in
                 let current = store.configOverrides(topic: name)
                 let updated = try change(current ?? [:])
                 if let problem = resolver.problem(with: updated) { throw problem.brokerError }
                 guard current != nil else { throw BrokerError.unknownTopic(name) }
-                if !validateOnly { try store.replaceConfigOverrides(topic: name, updated) }
+                if !validateOnly { try await store.replaceConfigOverrides(topic: name, updated) }
             }
             return nil
         } catch {

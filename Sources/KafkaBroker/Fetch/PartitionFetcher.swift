@@ -9,6 +9,16 @@ struct PartitionFetcher: Sendable {
     let isolation: FetchIsolation
     let zeroCopy: Bool
     let usesTopicIds: Bool
+    /// A follower's fetch (replica id >= 0): its progress is recorded on each read.
+    var follower: FollowerFetch? = nil
+
+    /// Who fetches as a replica, and where ISR changes it earns go.
+    struct FollowerFetch: Sendable {
+        var replicaId: Int32
+        var nowMs: @Sendable () -> Int64
+        var isEligible: @Sendable (Int32) -> Bool
+        var submitIsrChange: @Sendable (Partition, LeaderReplicaState.PendingIsr) -> Void
+    }
 
     struct Outcome {
         var data: FetchResponse.PartitionData
@@ -37,6 +47,7 @@ struct PartitionFetcher: Sendable {
         return outcomes
     }
 
+    /// The replica of the target's partition held here, whatever its role.
     func partition(for target: FetchTarget) -> Partition? {
         if usesTopicIds {
             return topics.topic(id: target.topicId)?.partition(target.partition)
@@ -46,11 +57,8 @@ struct PartitionFetcher: Sendable {
 
     private func read(_ target: FetchTarget, limit: Int, minOneBatch: Bool) -> Outcome {
         var data = FetchResponse.PartitionData(partitionIndex: target.partition, highWatermark: -1)
-        guard let partition = partition(for: target) else {
-            let code: ErrorCode =
-                usesTopicIds && topics.topic(id: target.topicId) == nil ? .unknownTopicId : .unknownTopicOrPartition
-            data.errorCode = code.rawValue
-            return Outcome(data: data, bytes: 0, failed: true)
+        guard let partition = partition(for: target), partition.isLeader else {
+            return failure(notLeader(target), target: target, into: &data)
         }
         let log = partition.log
         data.highWatermark = log.highWatermark
@@ -62,12 +70,26 @@ struct PartitionFetcher: Sendable {
         if target.currentLeaderEpoch >= 0 {
             let epoch = partition.leaderEpoch
             if target.currentLeaderEpoch < epoch {
-                data.errorCode = ErrorCode.fencedLeaderEpoch.rawValue
-                return Outcome(data: data, bytes: 0, failed: true)
+                return failure(.fencedLeaderEpoch, target: target, into: &data)
             } else if target.currentLeaderEpoch > epoch {
-                data.errorCode = ErrorCode.unknownLeaderEpoch.rawValue
-                return Outcome(data: data, bytes: 0, failed: true)
+                return failure(.unknownLeaderEpoch, target: target, into: &data)
             }
+        }
+        if let follower {
+            // A follower whose last fetched epoch ended earlier here must truncate first (KIP-595).
+            if target.lastFetchedEpoch >= 0 {
+                let (epoch, end) = log.endOffset(forLeaderEpoch: target.lastFetchedEpoch)
+                if epoch < target.lastFetchedEpoch || end < target.fetchOffset {
+                    data.divergingEpoch = .init(epoch: epoch, endOffset: end)
+                    data.records = .empty
+                    return Outcome(data: data, bytes: 0, failed: true)
+                }
+            }
+            if let change = partition.followerFetched(
+                follower.replicaId, fetchOffset: target.fetchOffset, nowMs: follower.nowMs(), isEligible: follower.isEligible) {
+                follower.submitIsrChange(partition, change)
+            }
+            data.highWatermark = log.highWatermark
         }
         let maxOffset: Int64
         switch isolation {
@@ -77,8 +99,6 @@ struct PartitionFetcher: Sendable {
         }
         do {
             let result = try log.read(from: target.fetchOffset, maxBytes: limit, maxOffset: maxOffset, minOneBatch: minOneBatch)
-            // The log start offset the read was checked against (retention may have moved it since).
-            data.logStartOffset = result.logStartOffset
             data.records = .empty
             guard result.length > 0 else {
                 if isolation == .committed { data.abortedTransactions = [] }
@@ -92,10 +112,28 @@ struct PartitionFetcher: Sendable {
             }
             return Outcome(data: data, bytes: result.length, failed: false, read: result)
         } catch {
-            data.errorCode = error.code.rawValue
-            data.records = .empty
-            return Outcome(data: data, bytes: 0, failed: true)
+            return failure(error.code, target: target, into: &data)
         }
+    }
+
+    /// Why the partition cannot be read here: unknown, or led by another broker (or none).
+    private func notLeader(_ target: FetchTarget) -> ErrorCode {
+        if usesTopicIds, topics.topic(id: target.topicId) == nil { return .unknownTopicId }
+        guard let topic = usesTopicIds ? topics.topic(id: target.topicId) : topics.topic(named: target.topic),
+              topic.hasPartition(target.partition) else { return .unknownTopicOrPartition }
+        return .notLeaderOrFollower
+    }
+
+    /// An error for one partition; NOT_LEADER_OR_FOLLOWER carries the current leader (KIP-951).
+    private func failure(_ code: ErrorCode, target: FetchTarget, into data: inout FetchResponse.PartitionData) -> Outcome {
+        data.errorCode = code.rawValue
+        data.records = .empty
+        let name = usesTopicIds ? topics.cache.topic(id: target.topicId)?.name : target.topic
+        if code == .notLeaderOrFollower || code == .fencedLeaderEpoch, let name,
+           let state = topics.cache.state(of: TopicPartition(topic: name, partition: target.partition)), state.hasLeader {
+            data.currentLeader = .init(leaderId: state.leader, leaderEpoch: state.leaderEpoch)
+        }
+        return Outcome(data: data, bytes: 0, failed: true)
     }
 }
 

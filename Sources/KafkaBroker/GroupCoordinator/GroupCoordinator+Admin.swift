@@ -6,7 +6,7 @@ extension GroupCoordinator {
     public func listGroups(statesFilter: [String], typesFilter: [String]) -> ListGroupsResponse {
         var groups: [ListGroupsResponse.ListedGroup] = []
         var errorCode: Int16 = 0
-        for shard in shards {
+        for shard in shards.all {
             do {
                 groups += try shard.read { (state: GroupCoordinatorShard) throws(BrokerError) in state.listGroups(statesFilter: statesFilter, typesFilter: typesFilter) }
             } catch {
@@ -19,7 +19,7 @@ extension GroupCoordinator {
     public func describeGroups(_ groupIds: [String]) -> [DescribeGroupsResponse.DescribedGroup] {
         groupIds.map { groupId in
             guard let shard = shard(for: groupId) else {
-                return .init(errorCode: ErrorCode.coordinatorNotAvailable.rawValue, groupId: groupId)
+                return .init(errorCode: ErrorCode.notCoordinator.rawValue, groupId: groupId)
             }
             do throws(BrokerError) {
                 return try shard.read { (state: GroupCoordinatorShard) throws(BrokerError) in state.describeGroup(groupId) }
@@ -41,9 +41,12 @@ extension GroupCoordinator {
         var results: [String: DeleteGroupsResponse.DeletableGroupResult] = [:]
         for index in order {
             let ids = byShard[index] ?? []
-            guard Int(index) < shards.count else { continue }
+            guard let shard = shards.shard(index) else {
+                for id in ids { results[id] = .init(groupId: id, errorCode: ErrorCode.notCoordinator.rawValue) }
+                continue
+            }
             do {
-                let answers = try shards[Int(index)].write { (state: inout GroupCoordinatorShard, _: any TopicCatalog, _: Int64) throws(BrokerError) in
+                let answers = try shard.write { (state: inout GroupCoordinatorShard, _: any TopicCatalog, _: Int64) throws(BrokerError) in
                     state.deleteGroups(ids)
                 }
                 for answer in answers { results[answer.groupId] = answer }
@@ -51,6 +54,6 @@ extension GroupCoordinator {
                 for id in ids { results[id] = .init(groupId: id, errorCode: error.code.rawValue) }
             }
         }
-        return groupIds.map { results[$0] ?? .init(groupId: $0, errorCode: ErrorCode.coordinatorNotAvailable.rawValue) }
+        return groupIds.map { results[$0] ?? .init(groupId: $0, errorCode: ErrorCode.notCoordinator.rawValue) }
     }
 }

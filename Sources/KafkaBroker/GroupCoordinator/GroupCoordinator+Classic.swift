@@ -11,7 +11,7 @@ extension GroupCoordinator {
             return eventLoop.makeSucceededFuture(JoinGroupResponse(errorCode: error.rawValue, memberId: request.memberId))
         }
         guard let shard = shard(for: request.groupId) else {
-            return eventLoop.makeSucceededFuture(JoinGroupResponse(errorCode: ErrorCode.coordinatorNotAvailable.rawValue, memberId: request.memberId))
+            return eventLoop.makeSucceededFuture(JoinGroupResponse(errorCode: ErrorCode.notCoordinator.rawValue, memberId: request.memberId))
         }
         let promise = eventLoop.makePromise(of: JoinGroupResponse.self)
         do {
@@ -49,7 +49,7 @@ extension GroupCoordinator {
             return eventLoop.makeSucceededFuture(SyncGroupResponse(errorCode: ErrorCode.invalidGroupId.rawValue))
         }
         guard let shard = shard(for: request.groupId) else {
-            return eventLoop.makeSucceededFuture(SyncGroupResponse(errorCode: ErrorCode.coordinatorNotAvailable.rawValue))
+            return eventLoop.makeSucceededFuture(SyncGroupResponse(errorCode: ErrorCode.notCoordinator.rawValue))
         }
         let promise = eventLoop.makePromise(of: SyncGroupResponse.self)
         do {
@@ -71,7 +71,7 @@ extension GroupCoordinator {
     public func heartbeat(_ request: HeartbeatRequest) -> HeartbeatResponse {
         if request.groupId.isEmpty { return HeartbeatResponse(errorCode: ErrorCode.invalidGroupId.rawValue) }
         guard let shard = shard(for: request.groupId) else {
-            return HeartbeatResponse(errorCode: ErrorCode.coordinatorNotAvailable.rawValue)
+            return HeartbeatResponse(errorCode: ErrorCode.notCoordinator.rawValue)
         }
         do {
             return try shard.write { (state: inout GroupCoordinatorShard, _: any TopicCatalog, now: Int64) throws(BrokerError) in
@@ -86,7 +86,7 @@ extension GroupCoordinator {
     public func leaveGroup(_ groupId: String, members: [LeaveGroupRequest.MemberIdentity]) -> LeaveGroupResponse {
         if groupId.isEmpty { return LeaveGroupResponse(errorCode: ErrorCode.invalidGroupId.rawValue) }
         guard let shard = shard(for: groupId) else {
-            return LeaveGroupResponse(errorCode: ErrorCode.coordinatorNotAvailable.rawValue)
+            return LeaveGroupResponse(errorCode: ErrorCode.notCoordinator.rawValue)
         }
         do {
             return try shard.write(group: groupId) { (state: inout GroupCoordinatorShard, _: any TopicCatalog, now: Int64) throws(BrokerError) in

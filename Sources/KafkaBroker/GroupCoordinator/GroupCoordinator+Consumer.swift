@@ -6,7 +6,7 @@ extension GroupCoordinator {
         _ request: ConsumerGroupHeartbeatRequest, context: ConsumerHeartbeatContext
     ) -> ConsumerGroupHeartbeatResponse {
         guard let shard = shard(for: request.groupId) else {
-            return ConsumerGroupHeartbeatResponse(errorCode: ErrorCode.coordinatorNotAvailable.rawValue)
+            return ConsumerGroupHeartbeatResponse(errorCode: ErrorCode.notCoordinator.rawValue)
         }
         do {
             return try shard.write(group: request.groupId) { (state: inout GroupCoordinatorShard, topics: any TopicCatalog, now: Int64) throws(BrokerError) in
@@ -24,7 +24,7 @@ extension GroupCoordinator {
                 return .init(errorCode: ErrorCode.invalidGroupId.rawValue, errorMessage: "GroupId can't be empty.", groupId: groupId)
             }
             guard let shard = shard(for: groupId) else {
-                return .init(errorCode: ErrorCode.coordinatorNotAvailable.rawValue, groupId: groupId)
+                return .init(errorCode: ErrorCode.notCoordinator.rawValue, groupId: groupId)
             }
             do throws(BrokerError) {
                 return try shard.read { (state: GroupCoordinatorShard) throws(BrokerError) in state.describeConsumerGroup(groupId, topics: catalog) }

@@ -5,7 +5,7 @@ extension GroupCoordinator {
     /// partition with that error; nothing is stored then.
     public func commitOffsets(_ request: OffsetCommitRequest, apiVersion: Int16) -> OffsetCommitResponse {
         guard let shard = shard(for: request.groupId) else {
-            return .failing(request, with: .coordinatorNotAvailable)
+            return .failing(request, with: .notCoordinator)
         }
         do {
             return try shard.write { (state: inout GroupCoordinatorShard, _: any TopicCatalog, now: Int64) throws(BrokerError) in
@@ -21,7 +21,7 @@ extension GroupCoordinator {
         _ request: OffsetFetchRequest.OffsetFetchRequestGroup, requireStable: Bool
     ) -> OffsetFetchResponse.OffsetFetchResponseGroup {
         guard let shard = shard(for: request.groupId) else {
-            return .init(groupId: request.groupId, errorCode: ErrorCode.coordinatorNotAvailable.rawValue)
+            return .init(groupId: request.groupId, errorCode: ErrorCode.notCoordinator.rawValue)
         }
         do {
             return try shard.read { (state: GroupCoordinatorShard) throws(BrokerError) in state.fetchOffsets(request, requireStable: requireStable) }
@@ -33,7 +33,7 @@ extension GroupCoordinator {
     /// OffsetDelete: tombstones for offsets of topics the group no longer consumes.
     public func deleteOffsets(_ request: OffsetDeleteRequest) -> OffsetDeleteResponse {
         guard let shard = shard(for: request.groupId) else {
-            return OffsetDeleteResponse(errorCode: ErrorCode.coordinatorNotAvailable.rawValue)
+            return OffsetDeleteResponse(errorCode: ErrorCode.notCoordinator.rawValue)
         }
         do {
             return try shard.write { (state: inout GroupCoordinatorShard, _: any TopicCatalog, _: Int64) throws(BrokerError) in

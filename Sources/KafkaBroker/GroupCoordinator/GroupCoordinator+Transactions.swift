@@ -7,7 +7,7 @@ extension GroupCoordinator {
     /// transaction. Group-level errors answer every partition.
     public func commitTransactionalOffsets(_ request: TxnOffsetCommitRequest) -> TxnOffsetCommitResponse {
         guard let shard = shard(for: request.groupId) else {
-            return .failing(request, with: .coordinatorNotAvailable)
+            return .failing(request, with: .notCoordinator)
         }
         let producer = ProducerIdAndEpoch(producerId: request.producerId, epoch: request.producerEpoch)
         do {
@@ -24,9 +24,9 @@ extension GroupCoordinator {
     public func writeTransactionMarker(
         partition: Int32, _ transaction: ProducerIdAndEpoch, coordinatorEpoch: Int32, commit: Bool
     ) throws(BrokerError) {
-        guard partition >= 0, Int(partition) < shards.count else {
-            throw BrokerError(.unknownTopicOrPartition, "\(GroupCoordinatorConfig.topicName) has no partition \(partition)")
+        guard let shard = shards.shard(partition) else {
+            throw BrokerError(.notLeaderOrFollower, "this broker does not lead \(GroupCoordinatorConfig.topicName)-\(partition)")
         }
-        try shards[Int(partition)].writeTransactionMarker(transaction, coordinatorEpoch: coordinatorEpoch, commit: commit)
+        try shard.writeTransactionMarker(transaction, coordinatorEpoch: coordinatorEpoch, commit: commit)
     }
 }

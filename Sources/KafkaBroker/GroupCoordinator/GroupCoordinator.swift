@@ -4,71 +4,69 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// The group coordinator service: owns `__consumer_offsets` (creating it when missing), one
-/// shard per partition, and routes each group's requests to its shard.
+/// The group coordinator service: one shard per `__consumer_offsets` partition this broker
+/// leads, and the routing of each group's requests to its shard.
 ///
-/// Lifecycle: `start` creates the topic if needed and loads every shard from its log before
-/// the broker listens, so requests never meet a half-loaded state. `shutdown` stops the timers
-/// and answers parked requests NOT_COORDINATOR; every change is already in the log.
+/// Lifecycle: shards come and go with leadership (`leadershipChanged`): becoming leader of a
+/// partition loads its shard from the log before it serves; losing it closes the shard, whose
+/// parked requests get NOT_COORDINATOR. `shutdown` stops the timers and closes every shard;
+/// every change is already in the log.
 public final class GroupCoordinator: Sendable {
     public let config: GroupCoordinatorConfig
-    /// The partition count of the topic as it exists (it decides group placement).
-    public let partitionCount: Int32
-    let shards: [CoordinatorShardRuntime]
+    let shards = CoordinatorShards<CoordinatorShardRuntime>()
     let topics: TopicRegistry
+    private let clock: @Sendable () -> Int64
+    private let logger: Logger
+    private let timerLoop: any EventLoop
     /// Timers fire here, and their operations (member expiry, rebalance timeouts) run here.
     private let timerGroup: MultiThreadedEventLoopGroup?
 
-    private init(config: GroupCoordinatorConfig, shards: [CoordinatorShardRuntime], topics: TopicRegistry, timerGroup: MultiThreadedEventLoopGroup?) {
-        self.config = config
-        self.partitionCount = Int32(shards.count)
-        self.shards = shards
-        self.topics = topics
-        self.timerGroup = timerGroup
-    }
-
-    /// Creates `__consumer_offsets` if missing, then replays every partition. Timers run on
-    /// `timerLoop`, or on a thread of the coordinator's own when none is given.
-    public static func start(
+    /// Timers run on `timerLoop`, or on a thread of the coordinator's own when none is given.
+    public init(
         config: GroupCoordinatorConfig, topics: TopicRegistry, clock: @escaping @Sendable () -> Int64, logger: Logger,
         timerLoop: (any EventLoop)? = nil
-    ) throws(BrokerError) -> GroupCoordinator {
-        let name = GroupCoordinatorConfig.topicName
-        let topic: TopicState
-        if let existing = topics.topic(named: name) {
-            topic = existing
-        } else {
-            topic = try topics.createTopic(
-                name: name, partitions: config.offsetsTopicPartitions,
-                replicationFactor: config.offsetsTopicReplicationFactor, configs: config.topicConfigs)
-        }
+    ) {
+        self.config = config
+        self.topics = topics
+        self.clock = clock
+        self.logger = logger
         let ownGroup = timerLoop == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
-        let loop: any EventLoop = timerLoop ?? ownGroup!.next()
-        let catalog = RegistryTopicCatalog(topics: topics)
-        let shards = topic.partitions.map {
-            CoordinatorShardRuntime(partition: $0, config: config, timerLoop: loop, topics: catalog, clock: clock, logger: logger)
+        self.timerGroup = ownGroup
+        self.timerLoop = timerLoop ?? ownGroup?.next() ?? MultiThreadedEventLoopGroup.singleton.next()
+    }
+
+    /// The partition count of the topic as it exists (it decides group placement), else the
+    /// configured one it will be created with.
+    public var partitionCount: Int32 {
+        topics.cache.topic(named: GroupCoordinatorConfig.topicName).map { Int32($0.partitionCount) } ?? config.offsetsTopicPartitions
+    }
+
+    /// Loads the shards of `__consumer_offsets` partitions this broker now leads and closes
+    /// those it no longer leads.
+    public func leadershipChanged(_ applied: ReplicaManager.Applied) {
+        let name = GroupCoordinatorConfig.topicName
+        for partition in applied.led where partition.topic == name {
+            if let current = shards.shard(partition.index), current.partition === partition, current.status == .active { continue }
+            let runtime = CoordinatorShardRuntime(
+                partition: partition, config: config, timerLoop: timerLoop, topics: RegistryTopicCatalog(topics: topics),
+                clock: clock, logger: logger)
+            let summary = runtime.load(bufferBytes: config.offsetsLoadBufferBytes)
+            shards.put(runtime, for: partition.index)?.close()
+            logger.debug("group coordinator partition loaded", metadata: [
+                "partition": "\(partition.index)", "records": "\(summary?.records ?? 0)", "failed": "\(summary == nil)",
+            ])
         }
-        var total = CoordinatorLoader.Summary()
-        var failed = 0
-        for shard in shards {
-            guard let summary = shard.load(bufferBytes: config.offsetsLoadBufferBytes) else {
-                failed += 1
-                continue
-            }
-            total.batches += summary.batches
-            total.records += summary.records
-            total.skippedRecords += summary.skippedRecords
+        for (partition, _) in applied.followed where partition.topic == name {
+            shards.remove(partition.index)?.close()
         }
-        logger.info("group coordinator loaded", metadata: [
-            "partitions": "\(shards.count)", "batches": "\(total.batches)", "records": "\(total.records)",
-            "skipped_records": "\(total.skippedRecords)", "failed_partitions": "\(failed)",
-        ])
-        return GroupCoordinator(config: config, shards: shards, topics: topics, timerGroup: ownGroup)
+        for key in applied.stopped where key.topic == name {
+            shards.remove(key.partition)?.close()
+        }
     }
 
     /// Stops every shard's timers, answers parked requests, and stops the timer thread.
     public func shutdown() {
-        for shard in shards { shard.close() }
+        for shard in shards.removeAll() { shard.close() }
         try? timerGroup?.syncShutdownGracefully()
     }
 
@@ -84,12 +82,11 @@ public final class GroupCoordinator: Sendable {
 
     /// A copy of one shard's state, for tests and operator tools.
     public func snapshot(partition: Int32) -> GroupCoordinatorShard? {
-        guard partition >= 0, Int(partition) < shards.count else { return nil }
-        return try? shards[Int(partition)].read { $0 }
+        try? shards.shard(partition)?.read { $0 }
     }
 
+    /// The shard of `groupId`'s partition, if this broker leads it.
     func shard(for groupId: String) -> CoordinatorShardRuntime? {
-        let index = Int(partitionFor(groupId: groupId))
-        return index < shards.count ? shards[index] : nil
+        shards.shard(partitionFor(groupId: groupId))
     }
 }

@@ -35,7 +35,7 @@ struct AddPartitionsToTxnHandler: ApiHandler {
         verifyOnly: Bool, version: Int16
     ) -> [AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult] {
         let wanted = requested.flatMap { topic in topic.partitions.map { TopicPartition(topic: topic.name, partition: $0) } }
-        let unknown = Set(wanted.filter { topics.partition(topic: $0.topic, index: $0.partition) == nil })
+        let unknown = Set(wanted.filter { topics.topic(named: $0.topic)?.hasPartition($0.partition) != true })
         var codes: [TopicPartition: ErrorCode] = [:]
         if !unknown.isEmpty {
             for partition in wanted { codes[partition] = unknown.contains(partition) ? .unknownTopicOrPartition : .operationNotAttempted }

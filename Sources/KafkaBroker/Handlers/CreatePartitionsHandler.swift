@@ -1,13 +1,12 @@
 import KafkaProtocol
 
 /// CreatePartitions: grows a topic to `count` partitions (never shrinks), validate_only.
-struct CreatePartitionsHandler: ApiHandler {
+struct CreatePartitionsHandler: AsyncApiHandler {
     typealias Request = CreatePartitionsRequest
     let versions: ClosedRange<Int16> = 0...3
     let topics: TopicRegistry
-    let liveBrokers: @Sendable () -> [Int32]
 
-    func handle(_ request: CreatePartitionsRequest, context: RequestContext) -> HandlerResult<CreatePartitionsResponse> {
+    func handle(_ request: CreatePartitionsRequest, context: RequestContext) async -> CreatePartitionsResponse {
         var seen: [String: Int] = [:]
         for topic in request.topics { seen[topic.name, default: 0] += 1 }
         var response = CreatePartitionsResponse()
@@ -17,17 +16,17 @@ struct CreatePartitionsHandler: ApiHandler {
                 if seen[topic.name, default: 0] > 1 {
                     throw BrokerError(.invalidRequest, "Duplicate topic in request.")
                 }
-                try grow(topic, validateOnly: request.validateOnly)
+                try await grow(topic, validateOnly: request.validateOnly)
             } catch {
                 result.errorCode = error.code.rawValue
                 result.errorMessage = error.message
             }
             response.results.append(result)
         }
-        return .respond(response)
+        return response
     }
 
-    private func grow(_ topic: CreatePartitionsRequest.CreatePartitionsTopic, validateOnly: Bool) throws(BrokerError) {
+    private func grow(_ topic: CreatePartitionsRequest.CreatePartitionsTopic, validateOnly: Bool) async throws(BrokerError) {
         guard let state = topics.topic(named: topic.name) else {
             throw BrokerError(.unknownTopicOrPartition, "The topic '\(topic.name)' does not exist.")
         }
@@ -42,7 +41,7 @@ struct CreatePartitionsHandler: ApiHandler {
             guard assignments.count == Int(topic.count - current) else {
                 throw BrokerError(.invalidReplicaAssignment, "Increasing the number of partitions by \(topic.count - current) but \(assignments.count) assignments provided.")
             }
-            let brokers = liveBrokers()
+            let brokers = topics.cache.brokers.map(\.id)
             for assignment in assignments {
                 if let unknown = assignment.brokerIds.first(where: { !brokers.contains($0) }) {
                     throw BrokerError(.invalidReplicaAssignment, "Unknown broker \(unknown) in the replica assignment.")
@@ -53,7 +52,7 @@ struct CreatePartitionsHandler: ApiHandler {
             }
         }
         if !validateOnly {
-            try topics.addPartitions(topic: topic.name, totalCount: topic.count)
+            try await topics.addPartitions(topic: topic.name, totalCount: topic.count, assignments: topic.assignments?.map(\.brokerIds))
         }
     }
 }

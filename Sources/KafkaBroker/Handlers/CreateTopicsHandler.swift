@@ -1,17 +1,14 @@
 import KafkaProtocol
 
 /// CreateTopics: Kafka's name rules and error codes, replica assignments, configs, validate_only.
-struct CreateTopicsHandler: ApiHandler {
+struct CreateTopicsHandler: AsyncApiHandler {
     typealias Request = CreateTopicsRequest
     let versions: ClosedRange<Int16> = 0...7
-    let identity: BrokerIdentity
     let topics: TopicRegistry
     let defaults: TopicDefaults
     let configPolicy: any TopicConfigPolicy
-    /// Broker ids a replica may be placed on.
-    let liveBrokers: @Sendable () -> [Int32]
 
-    func handle(_ request: CreateTopicsRequest, context: RequestContext) -> HandlerResult<CreateTopicsResponse> {
+    func handle(_ request: CreateTopicsRequest, context: RequestContext) async -> CreateTopicsResponse {
         var seen: [String: Int] = [:]
         for topic in request.topics { seen[topic.name, default: 0] += 1 }
         var response = CreateTopicsResponse()
@@ -29,7 +26,7 @@ struct CreateTopicsHandler: ApiHandler {
                 result.errorCode = ErrorCode.invalidRequest.rawValue
                 result.errorMessage = "Create topics request from client `\(context.clientId)` contains multiple entries for the following topics: \(topic.name)"
             } else {
-                create(topic, validateOnly: request.validateOnly, version: context.apiVersion, into: &result)
+                await create(topic, validateOnly: request.validateOnly, version: context.apiVersion, into: &result)
             }
             if result.errorCode != 0 {
                 result.numPartitions = -1
@@ -39,13 +36,13 @@ struct CreateTopicsHandler: ApiHandler {
             }
             response.topics.append(result)
         }
-        return .respond(response)
+        return response
     }
 
     private func create(
         _ topic: CreateTopicsRequest.CreatableTopic, validateOnly: Bool, version: Int16,
         into result: inout CreateTopicsResponse.CreatableTopicResult
-    ) {
+    ) async {
         do throws(BrokerError) {
             let plan = try plan(topic)
             let configs = Dictionary(topic.configs.compactMap { c in c.value.map { (c.name, $0) } }, uniquingKeysWith: { _, b in b })
@@ -55,8 +52,9 @@ struct CreateTopicsHandler: ApiHandler {
                     throw BrokerError(.topicAlreadyExists, "Topic '\(topic.name)' already exists.")
                 }
             } else {
-                let state = try topics.createTopic(
-                    name: topic.name, partitions: plan.partitions, replicationFactor: plan.replicationFactor, configs: configs)
+                let state = try await topics.createTopic(
+                    name: topic.name, partitions: plan.partitions, replicationFactor: plan.replicationFactor,
+                    assignments: plan.assignments, configs: configs)
                 result.topicId = state.metadata.id
             }
             result.numPartitions = plan.partitions
@@ -73,6 +71,8 @@ struct CreateTopicsHandler: ApiHandler {
     private struct Plan {
         var partitions: Int32
         var replicationFactor: Int16
+        /// Replicas per partition when the request gave them.
+        var assignments: [[Int32]]?
     }
 
     private func plan(_ topic: CreateTopicsRequest.CreatableTopic) throws(BrokerError) -> Plan {
@@ -82,7 +82,7 @@ struct CreateTopicsHandler: ApiHandler {
         if topics.topic(named: topic.name) != nil {
             throw BrokerError(.topicAlreadyExists, "Topic '\(topic.name)' already exists.")
         }
-        let brokers = liveBrokers()
+        let brokers = topics.cache.brokers.map(\.id)
         if !topic.assignments.isEmpty {
             if topic.numPartitions != -1 || topic.replicationFactor != -1 {
                 throw BrokerError(.invalidRequest, "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.")
@@ -103,7 +103,7 @@ struct CreateTopicsHandler: ApiHandler {
                     throw BrokerError(.invalidReplicaAssignment, "Unknown broker \(unknown) in the replica assignment of partition \(assignment.partitionIndex).")
                 }
             }
-            return Plan(partitions: Int32(sorted.count), replicationFactor: Int16(rf))
+            return Plan(partitions: Int32(sorted.count), replicationFactor: Int16(rf), assignments: sorted.map(\.brokerIds))
         }
         let partitions = topic.numPartitions == -1 ? defaults.partitions : topic.numPartitions
         guard partitions > 0 else {

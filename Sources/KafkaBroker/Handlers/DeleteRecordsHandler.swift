@@ -13,7 +13,8 @@ struct DeleteRecordsHandler: ApiHandler {
             for requested in topic.partitions {
                 var entry = DeleteRecordsResponse.DeleteRecordsPartitionResult(
                     partitionIndex: requested.partitionIndex, lowWatermark: -1, errorCode: 0)
-                if let partition = topics.partition(topic: topic.name, index: requested.partitionIndex) {
+                switch topics.leader(topic: topic.name, index: requested.partitionIndex) {
+                case .success(let partition):
                     let hw = partition.highWatermark
                     let target = requested.offset == -1 ? hw : requested.offset
                     if target < 0 || target > hw {
@@ -25,8 +26,8 @@ struct DeleteRecordsHandler: ApiHandler {
                             entry.errorCode = error.code.rawValue
                         }
                     }
-                } else {
-                    entry.errorCode = ErrorCode.unknownTopicOrPartition.rawValue
+                case .failure(let error):
+                    entry.errorCode = error.code.rawValue
                 }
                 result.partitions.append(entry)
             }

@@ -1,13 +1,13 @@
 import KafkaProtocol
 
 /// DeleteTopics: by name (v0-v5 names, v6 names or ids) and by topic id (v6).
-struct DeleteTopicsHandler: ApiHandler {
+struct DeleteTopicsHandler: AsyncApiHandler {
     typealias Request = DeleteTopicsRequest
     let versions: ClosedRange<Int16> = 0...6
     let topics: TopicRegistry
     let deletionEnabled: Bool
 
-    func handle(_ request: DeleteTopicsRequest, context: RequestContext) -> HandlerResult<DeleteTopicsResponse> {
+    func handle(_ request: DeleteTopicsRequest, context: RequestContext) async -> DeleteTopicsResponse {
         let wanted: [(name: String?, id: KafkaUUID)] =
             context.apiVersion >= 6
             ? request.topics.map { ($0.name, $0.topicId) }
@@ -23,7 +23,7 @@ struct DeleteTopicsHandler: ApiHandler {
                 result.errorCode = ErrorCode.topicDeletionDisabled.rawValue
             } else if let state, !state.metadata.isInternal {
                 do {
-                    let deleted = try topics.deleteTopic(named: state.metadata.name)
+                    let deleted = try await topics.deleteTopic(named: state.metadata.name)
                     result.name = deleted.name
                     result.topicId = deleted.id
                 } catch {
@@ -38,6 +38,6 @@ struct DeleteTopicsHandler: ApiHandler {
             }
             response.responses.append(result)
         }
-        return .respond(response)
+        return response
     }
 }

@@ -1,11 +1,10 @@
 import KafkaProtocol
 
-/// DescribeCluster: the brokers, the controller and the cluster id.
+/// DescribeCluster: the live brokers, the controller and the cluster id.
 struct DescribeClusterHandler: ApiHandler {
     typealias Request = DescribeClusterRequest
     let versions: ClosedRange<Int16> = 0...1
-    let identity: BrokerIdentity
-    let clusterId: String
+    let topics: TopicRegistry
 
     func handle(_ request: DescribeClusterRequest, context: RequestContext) -> HandlerResult<DescribeClusterResponse> {
         if context.apiVersion >= 1 && request.endpointType != 1 {
@@ -15,8 +14,11 @@ struct DescribeClusterHandler: ApiHandler {
                 errorCode: ErrorCode.unsupportedEndpointType.rawValue,
                 errorMessage: "The target broker only supports broker endpoints.", endpointType: request.endpointType))
         }
+        let cache = topics.cache
         return .respond(DescribeClusterResponse(
-            errorCode: 0, endpointType: 1, clusterId: clusterId, controllerId: identity.nodeId,
-            brokers: [.init(brokerId: identity.nodeId, host: identity.host, port: identity.port, rack: identity.rack)]))
+            errorCode: 0, endpointType: 1, clusterId: topics.clusterId, controllerId: cache.controllerId ?? -1,
+            brokers: cache.brokers.compactMap { broker in
+                broker.endpoint().map { .init(brokerId: broker.id, host: $0.host, port: Int32($0.port), rack: broker.rack) }
+            }))
     }
 }

@@ -3,7 +3,7 @@ import KafkaProtocol
 import Glibc
 #endif
 
-/// DescribeLogDirs: the data directory, its capacity, and the size of every partition in it.
+/// DescribeLogDirs: the data directory, its capacity, and the size of every replica held in it.
 struct DescribeLogDirsHandler: ApiHandler {
     typealias Request = DescribeLogDirsRequest
     let versions: ClosedRange<Int16> = 0...4
@@ -24,7 +24,10 @@ struct DescribeLogDirsHandler: ApiHandler {
             dir.usableBytes = Int64(stats.f_bavail) * Int64(stats.f_frsize)
         }
         for (state, partitions) in wanted {
-            let selected = partitions.map { ids in state.partitions.filter { ids.contains($0.index) } } ?? state.partitions
+            // Only the replicas held here live in this broker's directory.
+            let here = state.local.values.sorted { $0.index < $1.index }
+            let selected = partitions.map { ids in here.filter { ids.contains($0.index) } } ?? here
+            guard !selected.isEmpty else { continue }
             dir.topics.append(.init(
                 name: state.metadata.name,
                 partitions: selected.map { .init(partitionIndex: $0.index, partitionSize: $0.log.size, offsetLag: 0, isFutureKey: false) }))

@@ -10,8 +10,10 @@ struct DescribeProducersHandler: ApiHandler {
     func handle(_ request: DescribeProducersRequest, context: RequestContext) -> HandlerResult<DescribeProducersResponse> {
         .respond(DescribeProducersResponse(topics: request.topics.map { topic in
             .init(name: topic.name, partitions: topic.partitionIndexes.map { index in
-                guard let partition = topics.partition(topic: topic.name, index: index) else {
-                    return .init(partitionIndex: index, errorCode: ErrorCode.unknownTopicOrPartition.rawValue)
+                let partition: Partition
+                switch topics.leader(topic: topic.name, index: index) {
+                case .success(let leader): partition = leader
+                case .failure(let error): return .init(partitionIndex: index, errorCode: error.code.rawValue)
                 }
                 let producers = partition.log.producerEntries.sorted { $0.producerId < $1.producerId }
                 return .init(partitionIndex: index, errorCode: 0, activeProducers: producers.map { entry in

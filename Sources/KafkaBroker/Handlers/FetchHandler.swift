@@ -9,6 +9,8 @@ struct FetchHandler: ApiHandler {
     let topics: TopicRegistry
     let sessions: FetchSessionCache
     let metrics: BrokerMetrics
+    /// Where a follower's fetch sends the ISR expansion it earns.
+    let cluster: BrokerCluster
 
     func handle(_ request: FetchRequest, context: RequestContext) -> HandlerResult<FetchResponse> {
         let version = context.apiVersion
@@ -44,7 +46,13 @@ struct FetchHandler: ApiHandler {
         let replicaId = version >= 15 ? request.replicaState.replicaId : request.replicaId
         let isolation: FetchIsolation =
             replicaId >= 0 ? .logEnd : (request.isolationLevel == 1 ? .committed : .highWatermark)
-        let fetcher = PartitionFetcher(topics: topics, isolation: isolation, zeroCopy: context.zeroCopy, usesTopicIds: usesIds)
+        var fetcher = PartitionFetcher(topics: topics, isolation: isolation, zeroCopy: context.zeroCopy, usesTopicIds: usesIds)
+        if replicaId >= 0 {
+            let cache = topics.cache
+            fetcher.follower = .init(
+                replicaId: replicaId, nowMs: WallClock.nowMs, isEligible: { cache.broker($0) != nil },
+                submitIsrChange: { [cluster] in cluster.submitIsrChange($0, $1) })
+        }
         let metrics = self.metrics
         let attempt: () -> DelayedFetch.FetchAttempt = {
             let outcomes = fetcher.read(targets, maxBytes: request.maxBytes)

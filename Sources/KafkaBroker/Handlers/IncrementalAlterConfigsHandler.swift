@@ -3,7 +3,7 @@ import KafkaProtocol
 /// IncrementalAlterConfigs v0-v1: SET, DELETE, APPEND and SUBTRACT (the last two for list keys
 /// only) applied to a topic's current overrides, the result validated as a whole, then stored
 /// unless validate_only. Broker resources accept only an empty change (see ConfigAlterSupport).
-struct IncrementalAlterConfigsHandler: ApiHandler {
+struct IncrementalAlterConfigsHandler: AsyncApiHandler {
     typealias Request = IncrementalAlterConfigsRequest
     let versions: ClosedRange<Int16> = 0...1
     let support: ConfigAlterSupport
@@ -24,11 +24,11 @@ struct IncrementalAlterConfigsHandler: ApiHandler {
         }
     }
 
-    func handle(_ request: IncrementalAlterConfigsRequest, context: RequestContext) -> HandlerResult<IncrementalAlterConfigsResponse> {
+    func handle(_ request: IncrementalAlterConfigsRequest, context: RequestContext) async -> IncrementalAlterConfigsResponse {
         var response = IncrementalAlterConfigsResponse()
-        let outcomes = ConfigAlterSupport.outcomes(
+        let outcomes = await ConfigAlterSupport.outcomes(
             request.resources, id: { ($0.resourceType, $0.resourceName) },
-            alter: { alter($0, validateOnly: request.validateOnly) })
+            alter: { await alter($0, validateOnly: request.validateOnly) })
         for (resource, error) in outcomes {
             response.responses.append(.init(
                 errorCode: error?.code.rawValue ?? 0, errorMessage: error?.message,
@@ -43,10 +43,10 @@ struct IncrementalAlterConfigsHandler: ApiHandler {
                 ])
             }
         }
-        return .respond(response)
+        return response
     }
 
-    private func alter(_ resource: IncrementalAlterConfigsRequest.AlterConfigsResource, validateOnly: Bool) -> BrokerError? {
+    private func alter(_ resource: IncrementalAlterConfigsRequest.AlterConfigsResource, validateOnly: Bool) async -> BrokerError? {
         let names = resource.configs.map(\.name)
         let nullValued = resource.configs.filter { $0.value == nil && $0.configOperation != Operation.delete.rawValue }.map(\.name)
         if let problem = ConfigAlterSupport.checkEntries(names: names, nullValued: nullValued) { return problem }
@@ -57,7 +57,7 @@ struct IncrementalAlterConfigsHandler: ApiHandler {
         }
         switch ConfigResourceType(rawValue: resource.resourceType) {
         case .topic:
-            return support.alterTopic(name: resource.resourceName, validateOnly: validateOnly) { current throws(BrokerError) in
+            return await support.alterTopic(name: resource.resourceName, validateOnly: validateOnly) { current throws(BrokerError) in
                 try apply(resource.configs, to: current)
             }
         case .broker:

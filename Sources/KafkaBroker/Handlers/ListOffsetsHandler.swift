@@ -17,15 +17,15 @@ struct ListOffsetsHandler: ApiHandler {
     func handle(_ request: ListOffsetsRequest, context: RequestContext) -> HandlerResult<ListOffsetsResponse> {
         var response = ListOffsetsResponse()
         for topic in request.topics {
-            let state = topics.topic(named: topic.name)
             var topicResponse = ListOffsetsResponse.ListOffsetsTopicResponse(name: topic.name)
             for requested in topic.partitions {
                 var result = ListOffsetsResponse.ListOffsetsPartitionResponse(
                     partitionIndex: requested.partitionIndex, timestamp: -1, offset: -1, leaderEpoch: -1)
-                if let partition = state?.partition(requested.partitionIndex) {
+                switch topics.leader(topic: topic.name, index: requested.partitionIndex) {
+                case .success(let partition):
                     lookup(requested, in: partition, isolation: request.isolationLevel, into: &result)
-                } else {
-                    result.errorCode = ErrorCode.unknownTopicOrPartition.rawValue
+                case .failure(let error):
+                    result.errorCode = error.code.rawValue
                 }
                 if context.apiVersion == 0 {
                     result.oldStyleOffsets = result.errorCode == 0 ? [result.offset] : []

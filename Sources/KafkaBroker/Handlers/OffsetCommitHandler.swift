@@ -23,7 +23,7 @@ struct OffsetCommitHandler: ApiHandler {
         exists.reserveCapacity(request.topics.count)
         for topic in request.topics {
             let state = topics.topic(named: topic.name)
-            let flags = topic.partitions.map { state?.partition($0.partitionIndex) != nil }
+            let flags = topic.partitions.map { state?.hasPartition($0.partitionIndex) == true }
             exists.append(flags)
             let kept = zip(topic.partitions, flags).compactMap { $1 ? $0 : nil }
             if !kept.isEmpty { known.topics.append(.init(name: topic.name, partitions: kept)) }

@@ -14,7 +14,8 @@ struct OffsetForLeaderEpochHandler: ApiHandler {
             for requested in topic.partitions {
                 var entry = OffsetForLeaderEpochResponse.EpochEndOffset(
                     errorCode: 0, partition: requested.partition, leaderEpoch: -1, endOffset: -1)
-                if let partition = topics.partition(topic: topic.topic, index: requested.partition) {
+                switch topics.leader(topic: topic.topic, index: requested.partition) {
+                case .success(let partition):
                     let current = partition.leaderEpoch
                     if requested.currentLeaderEpoch >= 0 && requested.currentLeaderEpoch < current {
                         entry.errorCode = ErrorCode.fencedLeaderEpoch.rawValue
@@ -25,8 +26,8 @@ struct OffsetForLeaderEpochHandler: ApiHandler {
                         entry.leaderEpoch = found.epoch
                         entry.endOffset = found.offset
                     }
-                } else {
-                    entry.errorCode = ErrorCode.unknownTopicOrPartition.rawValue
+                case .failure(let error):
+                    entry.errorCode = error.code.rawValue
                 }
                 result.partitions.append(entry)
             }

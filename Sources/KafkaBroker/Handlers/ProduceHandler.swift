@@ -1,10 +1,13 @@
+import Cluster
 import KafkaProtocol
 import LogStorage
 import NIOCore
 
 /// Produce: validate each partition's record batches, assign offsets in place and append the
-/// client's bytes with one write. acks=0 gets no response; acks=1 and -1 are answered after
-/// the append (on one broker the ISR is the leader alone).
+/// client's bytes with one write, on the partition's leader only (others answer
+/// NOT_LEADER_OR_FOLLOWER with the current leader, KIP-951). acks=0 gets no response; acks=1 is
+/// answered after the leader's write; acks=-1 after every in-sync replica has the records, and
+/// only while the ISR meets min.insync.replicas.
 struct ProduceHandler: ApiHandler {
     typealias Request = ProduceRequest
     let versions: ClosedRange<Int16> = 0...11
@@ -16,42 +19,59 @@ struct ProduceHandler: ApiHandler {
         let acksValid = request.acks == 0 || request.acks == 1 || request.acks == -1
         var response = ProduceResponse()
         response.responses.reserveCapacity(request.topicData.count)
-        for topicData in request.topicData {
-            let state = topics.topic(named: topicData.name)
+        var waits: [DelayedProduce.Wait] = []
+        var leaders = Set<Int32>()
+        for (topicIndex, topicData) in request.topicData.enumerated() {
             var topicResponse = ProduceResponse.TopicProduceResponse(name: topicData.name)
             topicResponse.partitionResponses.reserveCapacity(topicData.partitionData.count)
             for partitionData in topicData.partitionData {
                 var result = ProduceResponse.PartitionProduceResponse(index: partitionData.index)
+                let key = TopicPartition(topic: topicData.name, partition: partitionData.index)
                 if !acksValid {
                     result.errorCode = ErrorCode.invalidRequiredAcks.rawValue
-                } else if let partition = state?.partition(partitionData.index), let metadata = state?.metadata {
-                    append(partitionData, to: partition, topic: metadata, acks: request.acks, into: &result, context: context)
                 } else {
-                    result.errorCode = ErrorCode.unknownTopicOrPartition.rawValue
+                    switch topics.replicas.leader(of: key, in: topics.cache) {
+                    case .success(let partition):
+                        if let required = append(partitionData, to: partition, acks: request.acks, into: &result, context: context) {
+                            waits.append(.init(
+                                topicIndex: topicIndex, partitionIndex: topicResponse.partitionResponses.count, partition: partition,
+                                requiredOffset: required, minInSyncReplicas: partition.log.config.minInsyncReplicas))
+                        }
+                    case .failure(let error):
+                        result.errorCode = error.code.rawValue
+                        if error.code == .notLeaderOrFollower, let leader = currentLeader(key) {
+                            result.currentLeader = leader
+                            leaders.insert(leader.leaderId)
+                        }
+                    }
                 }
                 topicResponse.partitionResponses.append(result)
             }
             response.responses.append(topicResponse)
         }
         if request.acks == 0 { return .noResponse }
-        return .respond(response)
+        if context.apiVersion >= 10 { response.nodeEndpoints = endpoints(leaders) }
+        guard !waits.isEmpty else { return .respond(response) }
+        let delayed = DelayedProduce(eventLoop: context.eventLoop, response: response, waits: waits)
+        return .later(delayed.park(timeoutMs: Int64(request.timeoutMs)))
     }
 
+    /// Validates and appends; returns the offset the high watermark must reach for acks=-1.
     private func append(
-        _ data: ProduceRequest.PartitionProduceData, to partition: Partition, topic: TopicMetadata, acks: Int16,
+        _ data: ProduceRequest.PartitionProduceData, to partition: Partition, acks: Int16,
         into result: inout ProduceResponse.PartitionProduceResponse, context: RequestContext
-    ) {
+    ) -> Int64? {
         guard case .bytes(var records)? = data.records, records.readableBytes > 0 else {
             result.errorCode = ErrorCode.corruptMessage.rawValue
             result.errorMessage = "empty records"
-            return
+            return nil
         }
         let config = partition.log.config
-        if acks == -1, config.minInsyncReplicas > 1 {
-            // One broker: the ISR is the leader alone.
+        let inSync = partition.inSyncReplicas.count
+        if acks == -1, inSync < config.minInsyncReplicas {
             result.errorCode = ErrorCode.notEnoughReplicas.rawValue
-            result.errorMessage = "The size of the current ISR 1 is insufficient to satisfy the min.isr requirement of \(config.minInsyncReplicas) for partition \(partition.topic)-\(partition.index)"
-            return
+            result.errorMessage = "The size of the current ISR \(inSync) is insufficient to satisfy the min.isr requirement of \(config.minInsyncReplicas) for partition \(partition.topic)-\(partition.index)"
+            return nil
         }
         let now = clock()
         let policy = RecordValidationPolicy(
@@ -71,11 +91,11 @@ struct ProduceHandler: ApiHandler {
             context.logger.debug("rejected produce", metadata: [
                 "topic": "\(partition.topic)", "partition": "\(partition.index)", "reason": "\(failure.message)",
             ])
-            return
+            return nil
         }
         let logAppendTime: Int64? = config.messageTimestampType == .logAppendTime ? now : nil
         do {
-            let appended = try partition.appendAsLeader(&records, logAppendTime: logAppendTime)
+            let appended = try partition.appendAsLeader(&records, logAppendTime: logAppendTime, nowMs: now)
             result.baseOffset = appended.firstOffset
             // A retried batch repeats its original append's time (-1 on CreateTime topics).
             result.logAppendTimeMs = appended.logAppendTime
@@ -84,6 +104,7 @@ struct ProduceHandler: ApiHandler {
                 metrics.bytesIn.increment(by: Int64(records.readableBytes))
                 metrics.messagesIn.increment(by: Int64(validated.header.recordCount))
             }
+            return acks == -1 ? appended.lastOffset + 1 : nil
         } catch {
             result.errorCode = error.code.rawValue
             result.errorMessage = error.message
@@ -92,6 +113,20 @@ struct ProduceHandler: ApiHandler {
             context.logger.log(level: serverSide ? .error : .debug, "append failed", metadata: [
                 "topic": "\(partition.topic)", "partition": "\(partition.index)", "error": "\(error)",
             ])
+            return nil
+        }
+    }
+
+    /// The partition's current leader, for a client that asked the wrong broker (KIP-951).
+    private func currentLeader(_ key: TopicPartition) -> ProduceResponse.LeaderIdAndEpoch? {
+        guard let state = topics.cache.state(of: key), state.hasLeader else { return nil }
+        return .init(leaderId: state.leader, leaderEpoch: state.leaderEpoch)
+    }
+
+    private func endpoints(_ ids: Set<Int32>) -> [ProduceResponse.NodeEndpoint] {
+        ids.sorted().compactMap { id in
+            guard let broker = topics.cache.broker(id), let endpoint = broker.endpoint() else { return nil }
+            return .init(nodeId: id, host: endpoint.host, port: Int32(endpoint.port), rack: broker.rack)
         }
     }
 }

@@ -13,7 +13,7 @@ struct TxnOffsetCommitHandler: ApiHandler {
         var known = request
         known.topics = request.topics.compactMap { topic in
             let state = topics.topic(named: topic.name)
-            let kept = topic.partitions.filter { state?.partition($0.partitionIndex) != nil }
+            let kept = topic.partitions.filter { state?.hasPartition($0.partitionIndex) == true }
             return kept.isEmpty ? nil : .init(name: topic.name, partitions: kept)
         }
         let committed = known.topics.isEmpty ? TxnOffsetCommitResponse() : groups.commitTransactionalOffsets(known)

@@ -15,8 +15,7 @@ struct WriteTxnMarkersHandler: ApiHandler {
             return .init(producerId: marker.producerId, topics: marker.topics.map { topic in
                 .init(name: topic.name, partitions: topic.partitionIndexes.map { index in
                     let target = TopicPartition(topic: topic.name, partition: index)
-                    guard writer.topics.partition(topic: topic.name, index: index) != nil
-                            || topic.name == GroupCoordinatorConfig.topicName else {
+                    guard writer.topics.topic(named: topic.name)?.hasPartition(index) == true else {
                         return .init(partitionIndex: index, errorCode: ErrorCode.unknownTopicOrPartition.rawValue)
                     }
                     do throws(BrokerError) {

@@ -1,7 +1,9 @@
+import Cluster
 import KafkaProtocol
+import LogStorage
 
-/// What the broker knows about a topic besides its logs; persisted in the metadata file.
-public struct TopicMetadata: Sendable, Equatable, Codable {
+/// What the broker knows about a topic besides its logs: its name, id, size and overrides.
+public struct TopicMetadata: Sendable, Equatable {
     public var name: String
     public var id: KafkaUUID
     public var partitionCount: Int32
@@ -18,31 +20,25 @@ public struct TopicMetadata: Sendable, Equatable, Codable {
     }
 
     /// Internal topics are hidden from `petrel topics` and flagged in Metadata responses.
-    public var isInternal: Bool { name == "__consumer_offsets" || name == "__transaction_state" }
+    public var isInternal: Bool { Self.isInternal(name) }
+
+    public static func isInternal(_ name: String) -> Bool { name == "__consumer_offsets" || name == "__transaction_state" }
 }
 
-/// A topic and its partitions, as served now. Replaced as a whole when anything changes.
+/// A topic as this broker serves it: its metadata, where its partitions' replicas are and who
+/// leads them, and the replicas held here.
 public struct TopicState: Sendable {
     public var metadata: TopicMetadata
-    public var partitions: [Partition]
+    public var assignment: TopicAssignment
+    /// Leader, leader epoch and ISR per partition (missing until the controller decided).
+    public var states: [Int32: PartitionState]
+    /// The replicas of this topic held by this broker, by partition.
+    public var local: [Int32: Partition]
 
-    public func partition(_ index: Int32) -> Partition? {
-        guard index >= 0, Int(index) < partitions.count else { return nil }
-        return partitions[Int(index)]
-    }
-}
+    /// The replica of partition `index` held here, if any (leader or follower).
+    public func partition(_ index: Int32) -> Partition? { local[index] }
 
-extension KafkaUUID: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let uuid = KafkaUUID(base64: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad topic id \(text)"))
-        }
-        self = uuid
-    }
+    public func hasPartition(_ index: Int32) -> Bool { index >= 0 && index < metadata.partitionCount }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(base64)
-    }
+    public var partitionIndexes: Range<Int32> { 0..<metadata.partitionCount }
 }

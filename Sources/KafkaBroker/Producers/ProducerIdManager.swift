@@ -14,6 +14,11 @@ public final class ProducerIdManager: Sendable {
 
     public let path: String
     public let blockSize: Int64
+    /// The broker's id in the high bits, so brokers of one cluster never hand out the same id
+    /// without asking each other (Kafka coordinates blocks through its controller instead).
+    public let idPrefix: Int64
+    /// Ids per broker: 2^40, so a broker id fits in the remaining bits.
+    public static let idsPerBroker: Int64 = 1 << 40
 
     private struct State {
         /// The next id to hand out.
@@ -25,9 +30,10 @@ public final class ProducerIdManager: Sendable {
 
     /// Reads the reservation file (an absent file means no id was ever given out). A file that
     /// does not parse is an error: guessing could reuse ids.
-    public init(dataDir: String, blockSize: Int64 = defaultBlockSize) throws(BrokerError) {
+    public init(dataDir: String, brokerId: Int32 = 0, blockSize: Int64 = defaultBlockSize) throws(BrokerError) {
         path = dataDir + "/" + Self.fileName
         self.blockSize = max(1, blockSize)
+        self.idPrefix = Int64(max(brokerId, 0)) * Self.idsPerBroker
         let start = try Self.readReservation(path)
         state = Mutex(State(next: start, reservedEnd: start))
     }
@@ -36,14 +42,14 @@ public final class ProducerIdManager: Sendable {
     public func generate() throws(BrokerError) -> Int64 {
         try state.withLock { state throws(BrokerError) -> Int64 in
             if state.next >= state.reservedEnd {
-                let (end, overflow) = state.reservedEnd.addingReportingOverflow(blockSize)
-                guard !overflow else { throw BrokerError(.unknownServerError, "producer ids are exhausted") }
+                let end = state.reservedEnd + blockSize
+                guard end <= Self.idsPerBroker else { throw BrokerError(.unknownServerError, "producer ids of this broker are exhausted") }
                 try Self.writeReservation(end, to: path)
                 state.next = state.reservedEnd
                 state.reservedEnd = end
             }
             defer { state.next += 1 }
-            return state.next
+            return idPrefix + state.next
         }
     }
 

@@ -3,65 +3,57 @@ import LogStorage
 import Logging
 import Synchronization
 
-/// The transaction coordinator: owns `__transaction_state` (creating it when missing), one
-/// shard per partition, and the transactions' lifecycle: InitProducerId with a transactional
-/// id, AddPartitionsToTxn/AddOffsetsToTxn, EndTxn with its markers, timeouts and expiry.
+/// The transaction coordinator: one shard per `__transaction_state` partition this broker
+/// leads, and the transactions' lifecycle: InitProducerId with a transactional id,
+/// AddPartitionsToTxn/AddOffsetsToTxn, EndTxn with its markers, timeouts and expiry.
 ///
-/// Lifecycle: `start` loads every shard before the broker listens, then finishes any
-/// transaction a crash left between its Prepare record and its markers. `startBackgroundWork`
-/// aborts timed-out transactions and expires idle transactional ids on a timer; `stop` ends it.
+/// Lifecycle: shards come and go with leadership (`leadershipChanged`); a shard that loads
+/// first finishes every transaction a crash left between its Prepare record and its markers.
+/// `startBackgroundWork` aborts timed-out transactions and expires idle transactional ids on a
+/// timer; `stop` ends it.
 public final class TransactionCoordinator: Sendable {
     public let config: TransactionCoordinatorConfig
-    public let partitionCount: Int32
-    private let shards: [TransactionShardRuntime]
+    let shards = CoordinatorShards<TransactionShardRuntime>()
+    private let topics: TopicRegistry
     private let producerIds: ProducerIdManager
     private let markers: any TransactionMarkerWriter
     let clock: @Sendable () -> Int64
     let logger: Logger
     private let background = Mutex<Task<Void, Never>?>(nil)
 
-    private init(
-        config: TransactionCoordinatorConfig, shards: [TransactionShardRuntime], producerIds: ProducerIdManager,
+    init(
+        config: TransactionCoordinatorConfig, topics: TopicRegistry, producerIds: ProducerIdManager,
         markers: any TransactionMarkerWriter, clock: @escaping @Sendable () -> Int64, logger: Logger
     ) {
         self.config = config
-        self.partitionCount = Int32(shards.count)
-        self.shards = shards
+        self.topics = topics
         self.producerIds = producerIds
         self.markers = markers
         self.clock = clock
         self.logger = logger
     }
 
-    /// Creates `__transaction_state` if missing, replays every partition, and completes the
-    /// transactions whose markers were not all written before the last stop.
-    static func start(
-        config: TransactionCoordinatorConfig, topics: TopicRegistry, groups: GroupCoordinator,
-        producerIds: ProducerIdManager, clock: @escaping @Sendable () -> Int64, logger: Logger
-    ) throws(BrokerError) -> TransactionCoordinator {
+    /// The partition count of the topic as it exists, else the configured one.
+    public var partitionCount: Int32 {
+        topics.cache.topic(named: TransactionCoordinatorConfig.topicName).map { Int32($0.partitionCount) } ?? config.logPartitions
+    }
+
+    /// Loads the shards of `__transaction_state` partitions this broker now leads (finishing
+    /// their prepared transactions) and drops those it no longer leads.
+    public func leadershipChanged(_ applied: ReplicaManager.Applied) {
         let name = TransactionCoordinatorConfig.topicName
-        let topic: TopicState
-        if let existing = topics.topic(named: name) {
-            topic = existing
-        } else {
-            topic = try topics.createTopic(
-                name: name, partitions: config.logPartitions, replicationFactor: config.logReplicationFactor,
-                configs: config.topicConfigs)
+        for partition in applied.led where partition.topic == name {
+            if let current = shards.shard(partition.index), current.partition === partition, current.status == .active { continue }
+            let runtime = TransactionShardRuntime(partition: partition, config: config, logger: logger)
+            let summary = runtime.load(bufferBytes: config.loadBufferBytes)
+            shards.put(runtime, for: partition.index)
+            logger.debug("transaction coordinator partition loaded", metadata: [
+                "partition": "\(partition.index)", "records": "\(summary?.records ?? 0)", "failed": "\(summary == nil)",
+            ])
+            for transactionalId in (try? runtime.read { $0.preparing }) ?? [] { complete(transactionalId) }
         }
-        let shards = topic.partitions.map { TransactionShardRuntime(partition: $0, config: config, logger: logger) }
-        var records = 0
-        var failed = 0
-        for shard in shards {
-            if let summary = shard.load(bufferBytes: config.loadBufferBytes) { records += summary.records } else { failed += 1 }
-        }
-        let coordinator = TransactionCoordinator(
-            config: config, shards: shards, producerIds: producerIds,
-            markers: LocalMarkerWriter(topics: topics, groups: groups, clock: clock), clock: clock, logger: logger)
-        coordinator.completePreparedTransactions()
-        logger.info("transaction coordinator loaded", metadata: [
-            "partitions": "\(shards.count)", "records": "\(records)", "failed_partitions": "\(failed)",
-        ])
-        return coordinator
+        for (partition, _) in applied.followed where partition.topic == name { _ = shards.remove(partition.index) }
+        for key in applied.stopped where key.topic == name { _ = shards.remove(key.partition) }
     }
 
     /// The `__transaction_state` partition that owns `transactionalId` (Kafka hashes like groups).
@@ -70,11 +62,19 @@ public final class TransactionCoordinator: Sendable {
     }
 
     public func isActive(transactionalId: String) -> Bool {
-        shard(for: transactionalId).status == .active
+        shard(for: transactionalId)?.status == .active
     }
 
-    func shard(for transactionalId: String) -> TransactionShardRuntime {
-        shards[Int(partitionFor(transactionalId: transactionalId))]
+    /// The shard of the id's partition, if this broker leads it.
+    func shard(for transactionalId: String) -> TransactionShardRuntime? {
+        shards.shard(partitionFor(transactionalId: transactionalId))
+    }
+
+    func requireShard(for transactionalId: String) throws(BrokerError) -> TransactionShardRuntime {
+        guard let shard = shard(for: transactionalId) else {
+            throw BrokerError(.notCoordinator, "this broker is not the transaction coordinator of \(transactionalId)")
+        }
+        return shard
     }
 
     /// Runs one decision on the id's shard; when it prepared a commit or abort, writes the
@@ -84,7 +84,7 @@ public final class TransactionCoordinator: Sendable {
         _ operation: (TransactionCoordinatorShard, Int64) throws(BrokerError) -> TransactionDecision<Answer>
     ) throws(BrokerError) -> TransactionDecision<Answer> {
         let now = clock()
-        let decision = try shard(for: transactionalId).decide(now: now) { shard throws(BrokerError) in
+        let decision = try requireShard(for: transactionalId).decide(now: now) { shard throws(BrokerError) in
             try operation(shard, now)
         }
         if decision.completeAfter { complete(transactionalId) }
@@ -94,8 +94,7 @@ public final class TransactionCoordinator: Sendable {
     /// Writes the markers of a prepared transaction, then its Complete record. A failure
     /// leaves it prepared; the background work retries it.
     func complete(_ transactionalId: String) {
-        let shard = shard(for: transactionalId)
-        guard let metadata = shard.beginCompletion(transactionalId) else { return }
+        guard let shard = shard(for: transactionalId), let metadata = shard.beginCompletion(transactionalId) else { return }
         defer { shard.endCompletion(transactionalId) }
         let producer = ProducerIdAndEpoch(producerId: metadata.producerId, epoch: metadata.producerEpoch)
         let failed = markers.writeMarkers(
@@ -130,7 +129,7 @@ public final class TransactionCoordinator: Sendable {
     /// Aborts timed-out transactions, retries unfinished completions, expires idle ids.
     func runBackgroundWork() {
         let now = clock()
-        for shard in shards where shard.status == .active {
+        for shard in shards.all where shard.status == .active {
             let (timedOut, preparing) = (try? shard.read { ($0.timedOut(now: now), $0.preparing) }) ?? ([], [])
             for transactionalId in timedOut {
                 logger.info("aborting a timed-out transaction", metadata: ["transactional_id": "\(transactionalId)"])
@@ -144,12 +143,6 @@ public final class TransactionCoordinator: Sendable {
             } catch {
                 logger.warning("cannot expire transactional ids", metadata: ["error": "\(error)"])
             }
-        }
-    }
-
-    private func completePreparedTransactions() {
-        for shard in shards where shard.status == .active {
-            for transactionalId in (try? shard.read { $0.preparing }) ?? [] { complete(transactionalId) }
         }
     }
 
@@ -175,18 +168,17 @@ public final class TransactionCoordinator: Sendable {
 
     /// A copy of one shard's state, for tests and tools.
     public func snapshot(partition: Int32) -> TransactionCoordinatorShard? {
-        guard partition >= 0, Int(partition) < shards.count else { return nil }
-        return try? shards[Int(partition)].read { $0 }
+        try? shards.shard(partition)?.read { $0 }
     }
 
     func read<Result: Sendable>(
         _ transactionalId: String, _ operation: (TransactionCoordinatorShard) throws(BrokerError) -> Result
     ) throws(BrokerError) -> Result {
-        try shard(for: transactionalId).read(operation)
+        try requireShard(for: transactionalId).read(operation)
     }
 
     /// Every active shard's state, for ListTransactions.
     func allShards() -> [TransactionCoordinatorShard] {
-        shards.compactMap { try? $0.read { $0 } }
+        shards.all.compactMap { try? $0.read { $0 } }
     }
 }

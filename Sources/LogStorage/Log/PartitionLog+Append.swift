@@ -117,6 +117,12 @@ extension PartitionLog {
         requestFlush()
     }
 
+    /// A new leader epoch begins at `startOffset` (becoming leader): followers asking for its end
+    /// offset before the first append get it right.
+    public func assignLeaderEpoch(_ epoch: Int32, startOffset: Int64) {
+        state.withLock { state in assignEpoch(epoch, startOffset: startOffset, in: &state) }
+    }
+
     /// Records a leader epoch's first offset; the checkpoint is rewritten only when it changes,
     /// which happens once per epoch.
     func assignEpoch(_ epoch: Int32, startOffset: Int64, in state: inout State) {

@@ -6,12 +6,12 @@ struct RegistryTopicCatalog: TopicCatalog {
 
     func topic(named name: String) -> SubscribedTopic? {
         guard let state = topics.topic(named: name), !state.metadata.isInternal else { return nil }
-        return SubscribedTopic(id: state.metadata.id, name: name, partitions: Int32(state.partitions.count))
+        return SubscribedTopic(id: state.metadata.id, name: name, partitions: state.metadata.partitionCount)
     }
 
     func topic(id: KafkaUUID) -> SubscribedTopic? {
         guard let state = topics.topic(id: id), !state.metadata.isInternal else { return nil }
-        return SubscribedTopic(id: id, name: state.metadata.name, partitions: Int32(state.partitions.count))
+        return SubscribedTopic(id: id, name: state.metadata.name, partitions: state.metadata.partitionCount)
     }
 
     func topicNames() -> [String] {

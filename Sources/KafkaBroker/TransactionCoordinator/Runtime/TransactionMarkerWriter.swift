@@ -13,7 +13,8 @@ protocol TransactionMarkerWriter: Sendable {
 
 /// Writes markers to partitions this broker leads: `__consumer_offsets` through the group
 /// coordinator (which applies the pending offsets), every other topic straight to its log.
-/// A partition that no longer exists needs no marker (its topic was deleted), as in Kafka.
+/// A partition whose topic was deleted needs no marker, as in Kafka; one led elsewhere is
+/// refused (NOT_LEADER_OR_FOLLOWER) and retried.
 struct LocalMarkerWriter: TransactionMarkerWriter {
     let topics: TopicRegistry
     let groups: GroupCoordinator
@@ -41,7 +42,11 @@ struct LocalMarkerWriter: TransactionMarkerWriter {
                 partition: target.partition, transaction, coordinatorEpoch: coordinatorEpoch, commit: commit)
             return
         }
-        guard let partition = topics.partition(topic: target.topic, index: target.partition) else { return }
+        // A topic deleted since the transaction began needs no marker.
+        guard topics.topic(named: target.topic) != nil else { return }
+        guard let partition = topics.partition(topic: target.topic, index: target.partition), partition.isLeader else {
+            throw BrokerError(.notLeaderOrFollower, "broker \(topics.localBrokerId) does not lead \(target)")
+        }
         var marker: ByteBuffer
         do {
             marker = try RecordBatchBuilder.endTransactionMarker(
