@@ -115,6 +115,7 @@ let package = Package(
         .executableTarget(
             name: "petrel",
             dependencies: [
+                "Cluster",
                 "KafkaBroker", "KafkaClient", "KafkaProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),

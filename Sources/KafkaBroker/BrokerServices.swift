@@ -14,6 +14,7 @@ public final class BrokerServices: Sendable {
     public let groupCoordinator: GroupCoordinator
     public let transactionCoordinator: TransactionCoordinator
     let internalTopics: InternalTopics
+    let fetchers: ReplicaFetcherManager
     public let metrics: BrokerMetrics
     public let topicDefaults: TopicDefaults
     public let configPolicy: any TopicConfigPolicy
@@ -56,7 +57,11 @@ public final class BrokerServices: Sendable {
             markers: LocalMarkerWriter(topics: topics, groups: groups, clock: clock), clock: clock, logger: logger)
         groupCoordinator = groups
         transactionCoordinator = transactions
+        let fetchers = ReplicaFetcherManager(
+            localBrokerId: brokerId, cache: cache, settings: options.cluster.replicaFetch, logger: logger)
+        self.fetchers = fetchers
         cluster.onChange { applied in
+            fetchers.apply(applied)
             groups.leadershipChanged(applied)
             transactions.leadershipChanged(applied)
         }
@@ -82,6 +87,7 @@ public final class BrokerServices: Sendable {
 
     /// Stops the coordinators and background work, then closes every log.
     func close() {
+        fetchers.stopAll()
         internalTopics.stop()
         cluster.stopIsrMaintenance()
         transactionCoordinator.stop()

@@ -35,7 +35,7 @@ struct ProduceHandler: ApiHandler {
                         if let required = append(partitionData, to: partition, acks: request.acks, into: &result, context: context) {
                             waits.append(.init(
                                 topicIndex: topicIndex, partitionIndex: topicResponse.partitionResponses.count, partition: partition,
-                                requiredOffset: required, minInSyncReplicas: partition.log.config.minInsyncReplicas))
+                                requiredOffset: required, minInSyncReplicas: partition.minInSyncReplicas))
                         }
                     case .failure(let error):
                         result.errorCode = error.code.rawValue
@@ -68,9 +68,9 @@ struct ProduceHandler: ApiHandler {
         }
         let config = partition.log.config
         let inSync = partition.inSyncReplicas.count
-        if acks == -1, inSync < config.minInsyncReplicas {
+        if acks == -1, inSync < partition.minInSyncReplicas {
             result.errorCode = ErrorCode.notEnoughReplicas.rawValue
-            result.errorMessage = "The size of the current ISR \(inSync) is insufficient to satisfy the min.isr requirement of \(config.minInsyncReplicas) for partition \(partition.topic)-\(partition.index)"
+            result.errorMessage = "The size of the current ISR \(inSync) is insufficient to satisfy the min.isr requirement of \(partition.minInSyncReplicas) for partition \(partition.topic)-\(partition.index)"
             return nil
         }
         let now = clock()

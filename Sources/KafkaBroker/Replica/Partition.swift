@@ -58,6 +58,15 @@ public final class Partition: Sendable {
         return []
     }
 
+    /// min.insync.replicas, capped at the replication factor: a topic with fewer replicas than
+    /// the cluster default (a one-replica dev topic) takes acks=-1 once all its replicas have the
+    /// records, instead of refusing every acks=-1 produce as Kafka does.
+    public var minInSyncReplicas: Int {
+        let configured = log.config.minInsyncReplicas
+        guard case .leader(let leader) = role else { return configured }
+        return max(1, min(configured, leader.replicas.count))
+    }
+
     // MARK: role changes
 
     /// Leads at `epoch` with this ISR: the epoch starts at the log end, followers not in the ISR

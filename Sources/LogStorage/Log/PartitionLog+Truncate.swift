@@ -42,21 +42,7 @@ extension PartitionLog {
             guard offset >= 0, offset < state.logEndOffset else { return [] }
             var removed: [String] = []
             if offset < state.logStartOffset || offset <= state.segments[0].baseOffset {
-                let fresh = try LogSegment.create(dir: directory, baseOffset: offset, config: state.config, io: io)
-                for segment in state.segments where segment.baseOffset != offset {
-                    removed += remove(segment, from: &state)
-                }
-                state.segments = [fresh]
-                state.totalSize = 0
-                state.logStartOffset = offset
-                state.directoryDirty = true
-                state.epochCache.clear()
-                writeEpochCache(state.epochCache)
-                do {
-                    try state.producers.deleteAllSnapshots()
-                } catch {
-                    logger.warning("cannot delete producer snapshots", metadata: ["error": "\(error)"])
-                }
+                removed = try restartEmpty(at: offset, in: &state)
             } else {
                 while let last = state.segments.last, last.baseOffset >= offset {
                     removed += remove(state.segments.removeLast(), from: &state)
@@ -85,6 +71,39 @@ extension PartitionLog {
             return removed
         }
         deleteFiles(removed)
+    }
+
+    /// Replication: the log restarts empty at `offset`, wherever its end was (Kafka's
+    /// truncateFullyAndStartAt): a follower whose leader deleted everything it has.
+    public func truncateFullyAndStartAt(_ offset: Int64) throws(StorageError) {
+        let removed = try state.withLock { state throws(StorageError) -> [String] in
+            let removed = try restartEmpty(at: offset, in: &state)
+            state.highWatermark = offset
+            state.recoveryPoint = offset
+            return removed
+        }
+        logger.info("restarted the log empty", metadata: ["offset": "\(offset)"])
+        deleteFiles(removed)
+    }
+
+    /// Every segment goes; one empty segment starts at `offset`, which becomes the log start.
+    private func restartEmpty(at offset: Int64, in state: inout State) throws(StorageError) -> [String] {
+        var removed: [String] = []
+        for segment in state.segments {
+            removed += remove(segment, from: &state)
+        }
+        state.segments = [try LogSegment.create(dir: directory, baseOffset: offset, config: state.config, io: io)]
+        state.totalSize = 0
+        state.logStartOffset = offset
+        state.directoryDirty = true
+        state.epochCache.clear()
+        writeEpochCache(state.epochCache)
+        do {
+            try state.producers.deleteAllSnapshots()
+        } catch {
+            logger.warning("cannot delete producer snapshots", metadata: ["error": "\(error)"])
+        }
+        return removed
     }
 
     /// Takes a segment out of the books: its files are renamed `.deleted` now (under the lock,
