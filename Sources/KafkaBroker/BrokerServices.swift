@@ -26,15 +26,16 @@ public final class BrokerServices: Sendable {
     public let clock: @Sendable () -> Int64
 
     /// Opens the data directory, joins the cluster and applies its metadata (opening the logs of
-    /// the partitions this broker replicates and loading the coordinators it leads).
-    init(options: Broker.Options, logger: Logger) async throws {
+    /// the partitions this broker replicates and loading the coordinators it leads). `clock` is
+    /// the wall clock; tests pass one they move by hand.
+    init(options: Broker.Options, logger: Logger, clock: @escaping @Sendable () -> Int64 = WallClock.nowMs) async throws {
         identity = options.identity
         dataDir = options.dataDir
         topicDefaults = options.topicDefaults
         configPolicy = options.configPolicy
         deleteTopicEnable = options.deleteTopicEnable
         metrics = BrokerMetrics()
-        clock = WallClock.nowMs
+        self.clock = clock
         logManager = try LogManager(dataDir: options.dataDir, logger: logger, producerExpiration: options.producerExpiration)
         producerIds = try ProducerIdManager(dataDir: options.dataDir, brokerId: options.identity.nodeId)
         let brokerId = options.identity.nodeId

@@ -6,20 +6,20 @@ import Testing
 @Suite struct ConfigAlterHandlerTests {
     typealias Legacy = AlterConfigsRequest.AlterConfigsResource
 
-    @Test func legacyAlterReplacesTheWholeOverrideSet() throws {
+    @Test func legacyAlterReplacesTheWholeOverrideSet() async throws {
         let f = try ConfigHandlerFixture(topics: ["orders": ["retention.ms": "1", "segment.ms": "2000"]])
-        let response = try f.alter([Legacy(resourceType: 2, resourceName: "orders", configs: [.init(name: "retention.ms", value: "5555555")])])
+        let response = await f.alter([Legacy(resourceType: 2, resourceName: "orders", configs: [.init(name: "retention.ms", value: "5555555")])])
         #expect(response.responses.map(\.errorCode) == [0])
         #expect(response.responses.first?.errorMessage == nil)
         #expect(f.store.configOverrides(topic: "orders") == ["retention.ms": "5555555"])
     }
 
-    @Test func legacyValidateOnlyAndErrorsLeaveOverridesAlone() throws {
+    @Test func legacyValidateOnlyAndErrorsLeaveOverridesAlone() async throws {
         let f = try ConfigHandlerFixture()
         let before = f.store.configOverrides(topic: "orders")
-        let checked = try f.alter([Legacy(resourceType: 2, resourceName: "orders", configs: [.init(name: "retention.ms", value: "1")])], validateOnly: true)
+        let checked = await f.alter([Legacy(resourceType: 2, resourceName: "orders", configs: [.init(name: "retention.ms", value: "1")])], validateOnly: true)
         #expect(checked.responses.map(\.errorCode) == [0])
-        let refused = try f.alter([
+        let refused = await f.alter([
             Legacy(resourceType: 2, resourceName: "orders", configs: [.init(name: "retention.ms", value: "soon")]),
             Legacy(resourceType: 2, resourceName: "orders2", configs: [.init(name: "retention.ms", value: "1")]),
             Legacy(resourceType: 2, resourceName: "orders3", configs: [.init(name: "retention.ms", value: nil)]),
@@ -34,17 +34,17 @@ import Testing
         #expect(f.store.configOverrides(topic: "orders") == before)
     }
 
-    @Test func duplicateResourcesAreBothRefused() throws {
+    @Test func duplicateResourcesAreBothRefused() async throws {
         let f = try ConfigHandlerFixture()
         let resource = Legacy(resourceType: 2, resourceName: "orders", configs: [])
-        let response = try f.alter([resource, resource, Legacy(resourceType: 4, resourceName: "1", configs: [])])
+        let response = await f.alter([resource, resource, Legacy(resourceType: 4, resourceName: "1", configs: [])])
         #expect(response.responses.map(\.errorCode) == [ErrorCode.invalidRequest.rawValue, ErrorCode.invalidRequest.rawValue, 0])
         #expect(response.responses[0].errorMessage == "Each resource must appear at most once.")
     }
 
-    @Test func brokerAltersAreRefusedWithInvalidRequest() throws {
+    @Test func brokerAltersAreRefusedWithInvalidRequest() async throws {
         let f = try ConfigHandlerFixture()
-        let legacy = try f.alter([
+        let legacy = await f.alter([
             Legacy(resourceType: 4, resourceName: "1", configs: [.init(name: "log.retention.hours", value: "1")]),
             Legacy(resourceType: 4, resourceName: "", configs: [.init(name: "num.partitions", value: "2")]),
             Legacy(resourceType: 4, resourceName: "9", configs: []),
@@ -53,45 +53,45 @@ import Testing
         #expect(legacy.responses.map(\.errorCode) == Array(repeating: ErrorCode.invalidRequest.rawValue, count: 4))
         #expect(legacy.responses[0].errorMessage?.contains("log.retention.hours") == true)
         #expect(legacy.responses[2].errorMessage == "Unexpected broker id, expected 1, but received 9")
-        let incremental = try f.incremental([.init(resourceType: 4, resourceName: "1", configs: [.init(name: "num.partitions", configOperation: 0, value: "2")])])
+        let incremental = await f.incremental([.init(resourceType: 4, resourceName: "1", configs: [.init(name: "num.partitions", configOperation: 0, value: "2")])])
         #expect(incremental.responses.map(\.errorCode) == [ErrorCode.invalidRequest.rawValue])
     }
 
-    @Test func incrementalSetThenDeleteRevertsToTheDefault() throws {
+    @Test func incrementalSetThenDeleteRevertsToTheDefault() async throws {
         let f = try ConfigHandlerFixture(topics: ["t": [:]])
-        let set = try f.incremental([ConfigHandlerFixture.topic("t", set: [("retention.ms", 0, "7777777"), ("segment.ms", 0, "1000")])])
+        let set = await f.incremental([ConfigHandlerFixture.topic("t", set: [("retention.ms", 0, "7777777"), ("segment.ms", 0, "1000")])])
         #expect(set.responses.map(\.errorCode) == [0])
         #expect(f.store.configOverrides(topic: "t") == ["retention.ms": "7777777", "segment.ms": "1000"])
-        let delete = try f.incremental([ConfigHandlerFixture.topic("t", set: [("retention.ms", 1, nil)])])
+        let delete = await f.incremental([ConfigHandlerFixture.topic("t", set: [("retention.ms", 1, nil)])])
         #expect(delete.responses.map(\.errorCode) == [0])
         #expect(f.store.configOverrides(topic: "t") == ["segment.ms": "1000"])
         let described = try f.describe([.init(resourceType: 2, resourceName: "t", configurationKeys: ["retention.ms"])])
         #expect(described.results.first?.configs.first?.value == "604800000")
     }
 
-    @Test func incrementalAppendAndSubtractWorkOnListsOnly() throws {
+    @Test func incrementalAppendAndSubtractWorkOnListsOnly() async throws {
         let f = try ConfigHandlerFixture(topics: ["t": [:]])
-        let append = try f.incremental([ConfigHandlerFixture.topic("t", set: [("cleanup.policy", 2, "compact")])])
+        let append = await f.incremental([ConfigHandlerFixture.topic("t", set: [("cleanup.policy", 2, "compact")])])
         #expect(append.responses.map(\.errorCode) == [0])
         // APPEND starts from the value in effect (the default "delete").
         #expect(f.store.configOverrides(topic: "t") == ["cleanup.policy": "delete,compact"])
-        _ = try f.incremental([ConfigHandlerFixture.topic("t", set: [("cleanup.policy", 2, "compact")])])
+        _ = await f.incremental([ConfigHandlerFixture.topic("t", set: [("cleanup.policy", 2, "compact")])])
         #expect(f.store.configOverrides(topic: "t") == ["cleanup.policy": "delete,compact"])
-        _ = try f.incremental([ConfigHandlerFixture.topic("t", set: [("cleanup.policy", 3, "delete")])])
+        _ = await f.incremental([ConfigHandlerFixture.topic("t", set: [("cleanup.policy", 3, "delete")])])
         #expect(f.store.configOverrides(topic: "t") == ["cleanup.policy": "compact"])
 
-        let notList = try f.incremental([ConfigHandlerFixture.topic("t", set: [("retention.ms", 2, "5")])])
+        let notList = await f.incremental([ConfigHandlerFixture.topic("t", set: [("retention.ms", 2, "5")])])
         #expect(notList.responses.first?.errorCode == ErrorCode.invalidConfig.rawValue)
         #expect(notList.responses.first?.errorMessage == "Can't APPEND to key retention.ms because its type is not LIST.")
-        let badElement = try f.incremental([ConfigHandlerFixture.topic("t", set: [("cleanup.policy", 2, "bogus")])])
+        let badElement = await f.incremental([ConfigHandlerFixture.topic("t", set: [("cleanup.policy", 2, "bogus")])])
         #expect(badElement.responses.first?.errorCode == ErrorCode.invalidConfig.rawValue)
         #expect(badElement.responses.first?.errorMessage?.contains("cleanup.policy") == true)
         #expect(f.store.configOverrides(topic: "t") == ["cleanup.policy": "compact"])
     }
 
-    @Test func incrementalErrorsMatchKafka() throws {
+    @Test func incrementalErrorsMatchKafka() async throws {
         let f = try ConfigHandlerFixture(topics: ["t": ["retention.ms": "1000"]])
-        let response = try f.incremental([
+        let response = await f.incremental([
             ConfigHandlerFixture.topic("t", set: [("retention.ms", 0, "not-a-number")]),
             ConfigHandlerFixture.topic("t2", set: [("no.such.config", 0, "1")]),
             ConfigHandlerFixture.topic("missing", set: [("retention.ms", 0, "1000")]),
@@ -106,9 +106,9 @@ import Testing
         #expect(f.store.configOverrides(topic: "t") == ["retention.ms": "1000"])
     }
 
-    @Test func incrementalValidateOnlyDoesNotStore() throws {
+    @Test func incrementalValidateOnlyDoesNotStore() async throws {
         let f = try ConfigHandlerFixture(topics: ["t": [:]])
-        let response = try f.incremental([ConfigHandlerFixture.topic("t", set: [("retention.ms", 0, "1")])], validateOnly: true)
+        let response = await f.incremental([ConfigHandlerFixture.topic("t", set: [("retention.ms", 0, "1")])], validateOnly: true)
         #expect(response.responses.map(\.errorCode) == [0])
         #expect(f.store.configOverrides(topic: "t") == [:])
     }
@@ -116,7 +116,7 @@ import Testing
     @Test func registeredVersionsMatchKafka() throws {
         let f = try ConfigHandlerFixture()
         var registry = ApiRegistry()
-        ConfigHandlers.register(in: &registry, store: f.store, nodeId: 1, resolver: f.resolver, admin: AdminExecutor())
+        ConfigHandlers.register(in: &registry, store: f.store, nodeId: 1, resolver: f.resolver)
         let ranges = Dictionary(uniqueKeysWithValues: registry.supportedVersions.map { ($0.key, $0.range) })
         #expect(ranges == [32: 0...4, 33: 0...2, 44: 0...1])
     }

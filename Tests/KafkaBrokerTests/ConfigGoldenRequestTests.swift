@@ -65,12 +65,12 @@ import Testing
         #expect(configs.allSatisfy { $0.synonyms.isEmpty })
     }
 
-    @Test func librdkafkaIncrementalAlterConfigsV1() throws {
+    @Test func librdkafkaIncrementalAlterConfigsV1() async throws {
         var buffer = try body("librdkafka-IncrementalAlterConfigs-v1-request.bin", headerBytes: 34)
         let request = try IncrementalAlterConfigsRequest(from: &buffer, version: 1)
         let f = try ConfigHandlerFixture(topics: ["golden": [:]])
-        let handled = f.incremental.handle(request, context: ConfigHandlerFixture.context(.incrementalAlterConfigs, version: 1))
-        let response = try roundTrip(try ConfigHandlerFixture.response(handled), key: .incrementalAlterConfigs, version: 1)
+        let handled = await f.incremental.handle(request, context: ConfigHandlerFixture.context(.incrementalAlterConfigs, version: 1))
+        let response = try roundTrip(handled, key: .incrementalAlterConfigs, version: 1)
         #expect(response.responses.map(\.errorCode) == [0])
         #expect(response.responses.first?.resourceName == "golden")
         #expect(response.responses.first?.errorMessage == nil)

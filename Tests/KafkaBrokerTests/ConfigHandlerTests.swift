@@ -12,7 +12,7 @@ final class InMemoryConfigStore: TopicConfigStore {
     let topics: Mutex<[String: [String: String]]>
     init(_ topics: [String: [String: String]]) { self.topics = Mutex(topics) }
     func configOverrides(topic: String) -> [String: String]? { topics.withLock { $0[topic] } }
-    func replaceConfigOverrides(topic: String, _ overrides: [String: String]) throws(BrokerError) {
+    func replaceConfigOverrides(topic: String, _ overrides: [String: String]) async throws(BrokerError) {
         try topics.withLock { (all: inout [String: [String: String]]) throws(BrokerError) in
             guard all[topic] != nil else { throw .unknownTopic(topic) }
             all[topic] = overrides
@@ -52,14 +52,14 @@ struct ConfigHandlerFixture {
         return try Self.response(describe.handle(request, context: Self.context(.describeConfigs, version: version)))
     }
 
-    func alter(_ resources: [AlterConfigsRequest.AlterConfigsResource], validateOnly: Bool = false, version: Int16 = 2) throws -> AlterConfigsResponse {
+    func alter(_ resources: [AlterConfigsRequest.AlterConfigsResource], validateOnly: Bool = false, version: Int16 = 2) async -> AlterConfigsResponse {
         let request = AlterConfigsRequest(resources: resources, validateOnly: validateOnly)
-        return try Self.response(alter.handle(request, context: Self.context(.alterConfigs, version: version)))
+        return await alter.handle(request, context: Self.context(.alterConfigs, version: version))
     }
 
-    func incremental(_ resources: [IncrementalAlterConfigsRequest.AlterConfigsResource], validateOnly: Bool = false) throws -> IncrementalAlterConfigsResponse {
+    func incremental(_ resources: [IncrementalAlterConfigsRequest.AlterConfigsResource], validateOnly: Bool = false) async -> IncrementalAlterConfigsResponse {
         let request = IncrementalAlterConfigsRequest(resources: resources, validateOnly: validateOnly)
-        return try Self.response(incremental.handle(request, context: Self.context(.incrementalAlterConfigs, version: 1)))
+        return await incremental.handle(request, context: Self.context(.incrementalAlterConfigs, version: 1))
     }
 
     static func topic(_ name: String, set configs: [(String, Int8, String?)]) -> IncrementalAlterConfigsRequest.AlterConfigsResource {

@@ -7,46 +7,40 @@ import TestSupport
 
 @testable import KafkaBroker
 
-/// The config handlers against the real TopicRegistry: changes are persisted, applied to the
-/// open logs, and survive reopening the data directory.
+/// The config handlers against the real TopicRegistry: changes are stored in the cluster
+/// metadata, applied to the open logs, and survive a restart of the broker.
 @Suite struct ConfigRegistryTests {
-    func open(_ dir: String, _ resolver: TopicConfigResolver) throws -> (LogManager, TopicRegistry) {
-        let logger = Logger(label: "config-registry-tests")
-        let manager = try LogManager(dataDir: dir, logger: logger)
-        let registry = try TopicRegistry(dataDir: dir, logManager: manager, logger: logger, logConfig: { resolver.logConfig(overrides: $0) })
-        return (manager, registry)
-    }
+    @Test func alteredConfigsReachTheLogsAndSurviveRestart() async throws {
+        let fixture = try await BrokerFixture.make(properties: ["log.retention.hours": "1"])
+        let resolver = try #require(fixture.options.configPolicy as? TopicConfigResolver)
+        try await fixture.createTopic(name: "orders", partitions: 2, configs: ["segment.bytes": "16384"])
+        #expect(fixture.topics.partition(topic: "orders", index: 1)?.log.config.retentionMs == 3_600_000)
 
-    @Test func alteredConfigsReachTheLogsAndSurviveReopen() throws {
-        let dir = try TempDirectory.make(prefix: "petrel-config-")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let resolver = TopicConfigResolver(broker: try BrokerConfig(properties: ["log.retention.hours": "1"]))
-        let (manager, registry) = try open(dir, resolver)
-        try registry.createTopic(name: "orders", partitions: 2, replicationFactor: 1, configs: ["segment.bytes": "16384"])
-        #expect(registry.partition(topic: "orders", index: 1)?.log.config.retentionMs == 3_600_000)
-
-        let support = ConfigAlterSupport(store: registry, resolver: resolver, nodeId: 1, lock: ConfigAlterLock())
+        let support = ConfigAlterSupport(store: fixture.topics, resolver: resolver, nodeId: 1, lock: ConfigAlterLock())
         let request = IncrementalAlterConfigsRequest(resources: [
             ConfigHandlerFixture.topic("orders", set: [("retention.ms", 0, "5000"), ("cleanup.policy", 2, "compact")]),
         ])
-        let handled = IncrementalAlterConfigsHandler(support: support)
+        let response = await IncrementalAlterConfigsHandler(support: support)
             .handle(request, context: ConfigHandlerFixture.context(.incrementalAlterConfigs, version: 1))
-        let response = try ConfigHandlerFixture.response(handled)
         #expect(response.responses.map(\.errorCode) == [0])
         let expected = ["segment.bytes": "16384", "retention.ms": "5000", "cleanup.policy": "delete,compact"]
-        #expect(registry.configOverrides(topic: "orders") == expected)
+        #expect(fixture.topics.configOverrides(topic: "orders") == expected)
+        // The cache shows the change when the alter returns; the logs get it as this broker applies it.
+        let topics = fixture.topics
+        try await BrokerFixture.waitFor("the new configs on the logs of orders") {
+            (0..<2).allSatisfy { topics.partition(topic: "orders", index: $0)?.log.config.retentionMs == 5000 } ? true : nil
+        }
         for index in Int32(0)..<2 {
-            let config = registry.partition(topic: "orders", index: index)?.log.config
+            let config = fixture.topics.partition(topic: "orders", index: index)?.log.config
             #expect(config?.retentionMs == 5000)
             #expect(config?.segmentBytes == 16384)
             #expect(config?.cleanupPolicy == [.delete, .compact])
         }
-        manager.closeAll()
 
-        let (reopenedManager, reopened) = try open(dir, resolver)
-        defer { reopenedManager.closeAll() }
-        #expect(reopened.configOverrides(topic: "orders") == expected)
-        #expect(reopened.partition(topic: "orders", index: 0)?.log.config.retentionMs == 5000)
-        #expect(reopened.configOverrides(topic: "missing") == nil)
+        try await fixture.restart(clean: true)
+        #expect(fixture.topics.configOverrides(topic: "orders") == expected)
+        let reopened = try await fixture.waitForLeader(topic: "orders", partition: 0)
+        #expect(reopened.log.config.retentionMs == 5000)
+        #expect(fixture.topics.configOverrides(topic: "missing") == nil)
     }
 }

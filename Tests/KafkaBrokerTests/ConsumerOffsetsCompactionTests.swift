@@ -12,10 +12,13 @@ import Testing
 @Suite struct ConsumerOffsetsCompactionTests {
     typealias Shard = GroupCoordinatorShardTests
 
-    @Test func theCleanerKeepsTheLatestCommitAndARestartReplaysIt() throws {
-        let fixture = try GroupCoordinatorFixture(partitions: 1)
-        try fixture.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:])
-        try fixture.topics.setConfigs(topic: "__consumer_offsets", ["cleanup.policy": "compact", "segment.bytes": "1024"])
+    @Test func theCleanerKeepsTheLatestCommitAndARestartReplaysIt() async throws {
+        let fixture = try await GroupCoordinatorFixture.make(partitions: 1)
+        try await fixture.createTopic(name: "t", partitions: 2)
+        try await fixture.topics.setConfigs(topic: "__consumer_offsets", ["cleanup.policy": "compact", "segment.bytes": "1024"])
+        let offsets = try #require(fixture.topics.partition(topic: "__consumer_offsets", index: 0))
+        // The cache shows the change first; the logs get it when this broker applies it.
+        try await BrokerFixture.waitFor("the new segment size on the log") { offsets.log.config.segmentBytes == 1024 ? true : nil }
         for offset in Int64(1)...200 {
             let response = fixture.offsetCommit.response(to: Shard.commit("g", [("t", 0, offset), ("t", 1, offset * 2)]), version: 8)
             #expect(Shard.codes(response) == [0, 0])
@@ -33,9 +36,9 @@ import Testing
         #expect(summary.recordsKept == 2)
         #expect(log.size < sizeBefore / 4)
 
-        try fixture.restart(clean: false)
+        try await fixture.restart(clean: false)
         #expect(fixture.fetch("g", [("t", [0, 1])]) == ["t-0": 200, "t-1": 400])
-        try fixture.restart(clean: true)
+        try await fixture.restart(clean: true)
         #expect(fixture.fetch("g", [("t", [0, 1])]) == ["t-0": 200, "t-1": 400])
     }
 }

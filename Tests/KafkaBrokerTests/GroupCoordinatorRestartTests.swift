@@ -7,89 +7,27 @@ import Testing
 
 @testable import KafkaBroker
 
-/// A data directory with a topic registry and a started group coordinator, reopened at will.
-final class GroupCoordinatorFixture {
-    static let logger = Logger(label: "group-tests", factory: { _ in SwiftLogNoOpLogHandler() })
-    let path: String
-    let config: GroupCoordinatorConfig
-    private(set) var logManager: LogManager
-    private(set) var topics: TopicRegistry
-    private(set) var coordinator: GroupCoordinator
-    private var abandoned: [LogManager] = []
-
-    init(partitions: Int32 = 5, configure: (inout GroupCoordinatorConfig) -> Void = { _ in }) throws {
-        path = NSTemporaryDirectory() + "petrel-groups-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        var config = GroupCoordinatorConfig()
-        config.offsetsTopicPartitions = partitions
-        configure(&config)
-        self.config = config
-        (logManager, topics, coordinator) = try Self.open(path, config)
-    }
-
-    deinit {
-        coordinator.shutdown()
-        logManager.closeAll()
-        for manager in abandoned { manager.closeAll() }
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    static func logConfig(_ overrides: [String: String]) -> LogConfig {
-        var config = LogConfig()
-        if let bytes = overrides["segment.bytes"].flatMap(Int.init) { config.segmentBytes = bytes }
-        if let policy = overrides["cleanup.policy"].flatMap(CleanupPolicy.init(configValue:)) { config.cleanupPolicy = policy }
-        return config
-    }
-
-    static func open(_ path: String, _ config: GroupCoordinatorConfig) throws -> (LogManager, TopicRegistry, GroupCoordinator) {
-        let manager = try LogManager(dataDir: path, logger: logger)
-        let topics = try TopicRegistry(dataDir: path, logManager: manager, logger: logger, logConfig: { logConfig($0) })
-        let coordinator = try GroupCoordinator.start(config: config, topics: topics, clock: WallClock.nowMs, logger: logger)
-        return (manager, topics, coordinator)
-    }
-
-    /// Stops and starts again on the same directory: cleanly, or as after kill -9 (the old
-    /// logs are never closed, so no clean-shutdown marker or checkpoint is written).
-    func restart(clean: Bool, config: GroupCoordinatorConfig? = nil) throws {
-        // The old coordinator's timers stop either way; a killed broker has none left running.
-        coordinator.shutdown()
-        if clean { logManager.closeAll() } else { abandoned.append(logManager) }
-        (logManager, topics, coordinator) = try Self.open(path, config ?? self.config)
-    }
-
-    var offsetCommit: OffsetCommitHandler { OffsetCommitHandler(topics: topics, groups: coordinator) }
-    var offsetFetch: OffsetFetchHandler { OffsetFetchHandler(groups: coordinator) }
-
-    func fetch(_ group: String, _ topics: [(String, [Int32])]?, version: Int16 = 6) -> [String: Int64] {
-        let request = OffsetFetchRequest(groupId: group, topics: topics?.map { .init(name: $0.0, partitionIndexes: $0.1) })
-        var out: [String: Int64] = [:]
-        for topic in offsetFetch.response(to: request, version: version).topics {
-            for p in topic.partitions { out["\(topic.name)-\(p.partitionIndex)"] = p.committedOffset }
-        }
-        return out
-    }
-}
-
 @Suite struct GroupCoordinatorRestartTests {
     typealias Shard = GroupCoordinatorShardTests
 
-    @Test func internalTopicIsCreatedCompactedWithFiftyPartitions() throws {
-        let fixture = try GroupCoordinatorFixture(partitions: GroupCoordinatorConfig().offsetsTopicPartitions)
+    @Test func internalTopicIsCreatedCompactedWithFiftyPartitions() async throws {
+        let fixture = try await GroupCoordinatorFixture.make(partitions: GroupCoordinatorConfig().offsetsTopicPartitions)
         let topic = try #require(fixture.topics.topic(named: "__consumer_offsets"))
-        #expect(topic.metadata.partitionCount == 50 && topic.partitions.count == 50)
+        #expect(topic.metadata.partitionCount == 50 && topic.local.count == 50)
+        #expect(topic.partitionIndexes.allSatisfy { topic.partition($0)?.isLeader == true })
         #expect(topic.metadata.isInternal)
         #expect(topic.metadata.replicationFactor == 1)
         #expect(topic.metadata.configs["cleanup.policy"] == "compact")
         #expect(topic.metadata.configs["segment.bytes"] == "104857600")
-        #expect(topic.partitions[0].log.config.isCompacted)
+        #expect(topic.partition(0)?.log.config.isCompacted == true)
         #expect(fixture.coordinator.partitionFor(groupId: "hello") == 22)
     }
 
     @Test(arguments: [true, false])
-    func committedOffsetsSurviveRestart(clean: Bool) throws {
-        let fixture = try GroupCoordinatorFixture()
-        try fixture.topics.createTopic(name: "t1", partitions: 3, replicationFactor: 1, configs: [:])
-        try fixture.topics.createTopic(name: "t2", partitions: 1, replicationFactor: 1, configs: [:])
+    func committedOffsetsSurviveRestart(clean: Bool) async throws {
+        let fixture = try await GroupCoordinatorFixture.make()
+        try await fixture.createTopic(name: "t1", partitions: 3)
+        try await fixture.createTopic(name: "t2", partitions: 1)
         // The restart test's commit: generation -1, empty member id, no JoinGroup (v9 as librdkafka).
         let request = Shard.commit("g", [("t1", 0, 17), ("t1", 1, 5), ("t2", 0, 99)], metadata: "meta-g", epoch: 4)
         let response = fixture.offsetCommit.response(to: request, version: 9)
@@ -102,7 +40,7 @@ final class GroupCoordinatorFixture {
         let partition = fixture.coordinator.partitionFor(groupId: "g")
         let stateBefore = try #require(fixture.coordinator.snapshot(partition: partition))
 
-        try fixture.restart(clean: clean)
+        try await fixture.restart(clean: clean)
 
         #expect(fixture.fetch("g", [("t1", [0, 1, 2]), ("t2", [0])]) == before)
         #expect(fixture.fetch("other", nil, version: 7) == ["t1-2": 2])
@@ -113,9 +51,9 @@ final class GroupCoordinatorFixture {
         #expect(p0.committedOffset == 17 && p0.committedLeaderEpoch == 4 && p0.metadata == "meta-g")
     }
 
-    @Test func eachCommitIsOneBatchInTheGroupsPartition() throws {
-        let fixture = try GroupCoordinatorFixture()
-        try fixture.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:])
+    @Test func eachCommitIsOneBatchInTheGroupsPartition() async throws {
+        let fixture = try await GroupCoordinatorFixture.make()
+        try await fixture.createTopic(name: "t", partitions: 2)
         let owner = fixture.coordinator.partitionFor(groupId: "g")
         let log = try #require(fixture.topics.partition(topic: "__consumer_offsets", index: owner)).log
         _ = fixture.offsetCommit.response(to: Shard.commit("g", [("t", 0, 1), ("t", 1, 2)]), version: 8)
@@ -132,31 +70,31 @@ final class GroupCoordinatorFixture {
         }
     }
 
-    @Test func rejectedCommitsStoreNothing() throws {
-        let fixture = try GroupCoordinatorFixture()
-        try fixture.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
+    @Test func rejectedCommitsStoreNothing() async throws {
+        let fixture = try await GroupCoordinatorFixture.make()
+        try await fixture.createTopic(name: "t", partitions: 1)
         let owner = fixture.coordinator.partitionFor(groupId: "never")
         let response = fixture.offsetCommit.response(to: Shard.commit("never", generation: 5, member: "m", [("t", 0, 3)]), version: 7)
         #expect(Shard.codes(response) == [ErrorCode.illegalGeneration.rawValue])
         #expect(fixture.topics.partition(topic: "__consumer_offsets", index: owner)?.log.logEndOffset == 0)
-        try fixture.restart(clean: false)
+        try await fixture.restart(clean: false)
         #expect(fixture.fetch("never", [("t", [0])]) == ["t-0": -1])
     }
 
-    @Test func existingTopicKeepsItsPartitionCount() throws {
-        let fixture = try GroupCoordinatorFixture(partitions: 3)
-        try fixture.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
+    @Test func existingTopicKeepsItsPartitionCount() async throws {
+        let fixture = try await GroupCoordinatorFixture.make(partitions: 3)
+        try await fixture.createTopic(name: "t", partitions: 1)
         _ = fixture.offsetCommit.response(to: Shard.commit("my-group", [("t", 0, 8)]), version: 8)
         // The config now says 50, but groups must stay where they were written.
-        try fixture.restart(clean: true, config: GroupCoordinatorConfig())
+        try await fixture.restart(clean: true, config: GroupCoordinatorConfig())
         #expect(fixture.coordinator.partitionCount == 3)
         #expect(fixture.fetch("my-group", [("t", [0])]) == ["t-0": 8])
     }
 
     /// Batches another writer could leave in the log: compressed, transactional with its
     /// marker, a record type this build skips (a share group's), and a tombstone.
-    @Test func loaderReplaysCompressedTransactionalAndForeignBatches() throws {
-        let fixture = try GroupCoordinatorFixture()
+    @Test func loaderReplaysCompressedTransactionalAndForeignBatches() async throws {
+        let fixture = try await GroupCoordinatorFixture.make()
         let owner = fixture.coordinator.partitionFor(groupId: "g")
         let partition = try #require(fixture.topics.partition(topic: "__consumer_offsets", index: owner))
         func record(_ topic: String, _ p: Int32, _ offset: Int64?) -> (ByteBuffer, ByteBuffer?) {
@@ -190,16 +128,16 @@ final class GroupCoordinatorFixture {
         ] {
             _ = try partition.appendAsLeader(&batch, logAppendTime: nil)
         }
-        try fixture.restart(clean: false)
+        try await fixture.restart(clean: false)
         #expect(fixture.coordinator.isActive(groupId: "g"))
         #expect(fixture.fetch("g", nil) == ["a-0": 40, "b-0": 3])
         let state = try #require(fixture.coordinator.snapshot(partition: owner))
         #expect(state.pendingTransactionalOffsets.isEmpty && state.openTransactionsByGroup.isEmpty)
     }
 
-    @Test func undecodableRecordFailsOnlyItsShard() throws {
-        let fixture = try GroupCoordinatorFixture()
-        try fixture.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
+    @Test func undecodableRecordFailsOnlyItsShard() async throws {
+        let fixture = try await GroupCoordinatorFixture.make()
+        try await fixture.createTopic(name: "t", partitions: 1)
         let owner = fixture.coordinator.partitionFor(groupId: "g")
         let partition = try #require(fixture.topics.partition(topic: "__consumer_offsets", index: owner))
         var broken = RecordBatchBuilder()
@@ -209,12 +147,14 @@ final class GroupCoordinatorFixture {
         broken.append(key: key, value: nil, timestamp: 1)
         var batch = try broken.build()
         _ = try partition.appendAsLeader(&batch, logAppendTime: nil)
-        try fixture.restart(clean: true)
+        try await fixture.restart(clean: true)
         #expect(!fixture.coordinator.isActive(groupId: "g"))
         let response = fixture.offsetCommit.response(to: Shard.commit("g", [("t", 0, 1)]), version: 8)
         #expect(Shard.codes(response) == [ErrorCode.coordinatorNotAvailable.rawValue])
-        let find = try fixture.findCoordinator()
-        #expect(find.response(to: FindCoordinatorRequest(key: "g"), version: 1).errorCode == ErrorCode.coordinatorNotAvailable.rawValue)
+        // FindCoordinator routes by leadership, as Kafka's does: it names this broker, the
+        // partition's leader, and the failed shard refuses the group's own requests.
+        let found = fixture.findCoordinator().response(to: FindCoordinatorRequest(key: "g"), version: 1)
+        #expect(found.errorCode == 0 && found.nodeId == 1)
         let fetched = fixture.offsetFetch.response(to: OffsetFetchRequest(groupId: "g", topics: [.init(name: "t", partitionIndexes: [0])]), version: 1)
         #expect(fetched.topics.first?.partitions.first?.errorCode == ErrorCode.coordinatorNotAvailable.rawValue)
         // Groups of other partitions are unaffected.

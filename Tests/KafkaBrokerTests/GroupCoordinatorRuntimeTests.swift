@@ -11,11 +11,11 @@ import Testing
 @Suite struct GroupCoordinatorRuntimeTests {
     static let loop = MultiThreadedEventLoopGroup.singleton.next()
 
-    static func fixture() throws -> GroupCoordinatorFixture {
-        try GroupCoordinatorFixture { config in
+    static func fixture() async throws -> GroupCoordinatorFixture {
+        try await GroupCoordinatorFixture.make(configure: { config in
             config.initialRebalanceDelayMs = 0
             config.minSessionTimeoutMs = 10
-        }
+        })
     }
 
     static func join(
@@ -55,14 +55,14 @@ import Testing
     }
 
     @Test func aGroupFormsThroughTimersAndSurvivesARestart() async throws {
-        let fixture = try Self.fixture()
+        let fixture = try await Self.fixture()
         let joined = try await Self.joinNew(fixture.coordinator, "g", suffix: "a").get()
         #expect(joined.errorCode == 0 && joined.generationId == 1 && joined.leader == joined.memberId)
         let synced = try await Self.sync(fixture.coordinator, "g", joined.memberId, 1, ["t": [0]]).get()
         #expect(synced.errorCode == 0 && synced.assignment == ConsumerProtocolCodec.encodeAssignment(["t": [0]]))
         #expect(fixture.coordinator.heartbeat(HeartbeatRequest(groupId: "g", generationId: 1, memberId: joined.memberId)).errorCode == 0)
 
-        try fixture.restart(clean: false)
+        try await fixture.restart(clean: false)
         let loaded = try #require(Self.group(fixture, "g"))
         #expect(loaded.state == .stable && loaded.generationId == 1 && loaded.members.keys.sorted() == [joined.memberId])
         #expect(fixture.coordinator.heartbeat(HeartbeatRequest(groupId: "g", generationId: 1, memberId: joined.memberId)).errorCode == 0)
@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func aSilentMemberIsRemovedWhenItsSessionExpires() async throws {
-        let fixture = try Self.fixture()
+        let fixture = try await Self.fixture()
         // A session long enough for the join and sync to arrive on a busy machine.
         let joined = try await Self.joinNew(fixture.coordinator, "quiet", session: 6000, suffix: "a").get()
         #expect(joined.errorCode == 0 && joined.generationId == 1)
@@ -87,12 +87,12 @@ import Testing
         // No heartbeats: the session timer removes the member and the group empties.
         try await Self.eventually("the member's session to expire") { Self.group(fixture, "quiet")?.generationId == 2 }
         #expect(Self.group(fixture, "quiet")?.state == .empty)
-        try fixture.restart(clean: true)
+        try await fixture.restart(clean: true)
         #expect(Self.group(fixture, "quiet")?.state == .empty)
     }
 
     @Test func shutdownAnswersParkedRequests() async throws {
-        let fixture = try Self.fixture()
+        let fixture = try await Self.fixture()
         let joined = try await Self.joinNew(fixture.coordinator, "g", suffix: "a").get()
         _ = try await Self.sync(fixture.coordinator, "g", joined.memberId, 1, ["t": [0]]).get()
         let parked = try await Self.joinNew(fixture.coordinator, "g", suffix: "b")
@@ -102,7 +102,7 @@ import Testing
     }
 
     @Test func invalidJoinsAreRefusedBeforeTheShard() async throws {
-        let fixture = try Self.fixture()
+        let fixture = try await Self.fixture()
         let empty = try await Self.join(fixture.coordinator, "", suffix: "a").get()
         #expect(ErrorCode(empty.errorCode) == .invalidGroupId)
         let short = try await Self.join(fixture.coordinator, "g", session: 1, suffix: "a").get()

@@ -6,9 +6,9 @@ import Testing
 @Suite struct GroupFindCoordinatorHandlerTests {
     static let identity = BrokerIdentity(nodeId: 7, host: "127.0.0.1", port: 19092)
 
-    @Test func singleKeyVersionsAnswerThisBroker() throws {
-        let fixture = try GroupCoordinatorFixture()
-        let handler = FindCoordinatorHandler(identity: Self.identity, groups: fixture.coordinator, transactions: try fixture.transactionCoordinator())
+    @Test func singleKeyVersionsAnswerThisBroker() async throws {
+        let fixture = try await GroupCoordinatorFixture.make(identity: Self.identity)
+        let handler = fixture.findCoordinator()
         for version in Int16(0)...3 {
             for keyType in [Int8(0), 1] where version >= 1 || keyType == 0 {
                 let response = handler.response(to: FindCoordinatorRequest(key: "g", keyType: keyType), version: version)
@@ -18,9 +18,9 @@ import Testing
         }
     }
 
-    @Test func versionZeroIgnoresKeyTypeAndUnknownTypesAreInvalid() throws {
-        let fixture = try GroupCoordinatorFixture()
-        let handler = FindCoordinatorHandler(identity: Self.identity, groups: fixture.coordinator, transactions: try fixture.transactionCoordinator())
+    @Test func versionZeroIgnoresKeyTypeAndUnknownTypesAreInvalid() async throws {
+        let fixture = try await GroupCoordinatorFixture.make(identity: Self.identity)
+        let handler = fixture.findCoordinator()
         // v0 has no key type on the wire: it is always a group.
         #expect(handler.response(to: FindCoordinatorRequest(key: "g", keyType: 9), version: 0).errorCode == 0)
         let bad = handler.response(to: FindCoordinatorRequest(key: "g", keyType: 9), version: 2)
@@ -28,9 +28,9 @@ import Testing
         #expect(bad.nodeId == -1 && bad.host == "" && bad.port == -1)
     }
 
-    @Test func batchedKeysFromVersionFour() throws {
-        let fixture = try GroupCoordinatorFixture()
-        let handler = FindCoordinatorHandler(identity: Self.identity, groups: fixture.coordinator, transactions: try fixture.transactionCoordinator())
+    @Test func batchedKeysFromVersionFour() async throws {
+        let fixture = try await GroupCoordinatorFixture.make(identity: Self.identity)
+        let handler = fixture.findCoordinator()
         for version in Int16(4)...6 {
             let groups = handler.response(to: FindCoordinatorRequest(keyType: 0, coordinatorKeys: ["a", "b", ""]), version: version)
             #expect(groups.coordinators.map(\.key) == ["a", "b", ""])

@@ -36,13 +36,12 @@ import Testing
         return decoded
     }
 
-    @Test func librdkafkaCommitWithoutJoiningThenFetch() throws {
-        let fixture = try GroupCoordinatorFixture()
-        try fixture.topics.createTopic(name: "golden", partitions: 1, replicationFactor: 1, configs: [:])
-        let find = try Self.request("librdkafka-FindCoordinator-v2-request.bin", as: FindCoordinatorRequest.self, version: 2, flexibleHeader: false)
+    @Test func librdkafkaCommitWithoutJoiningThenFetch() async throws {
         let identity = BrokerIdentity(nodeId: 1, host: "127.0.0.1", port: 43643)
-        let coordinator = try Self.roundTrip(
-            FindCoordinatorHandler(identity: identity, groups: fixture.coordinator, transactions: try fixture.transactionCoordinator()).response(to: find, version: 2), version: 2)
+        let fixture = try await GroupCoordinatorFixture.make(identity: identity)
+        try await fixture.createTopic(name: "golden", partitions: 1)
+        let find = try Self.request("librdkafka-FindCoordinator-v2-request.bin", as: FindCoordinatorRequest.self, version: 2, flexibleHeader: false)
+        let coordinator = try Self.roundTrip(fixture.findCoordinator().response(to: find, version: 2), version: 2)
         #expect(coordinator.errorCode == 0 && coordinator.errorMessage == nil)
         #expect(coordinator.nodeId == 1 && coordinator.host == "127.0.0.1" && coordinator.port == 43643)
 
@@ -52,7 +51,7 @@ import Testing
         #expect(committed.topics.map(\.name) == ["golden"])
         #expect(committed.topics.first?.partitions.map(\.errorCode) == [0])
 
-        try fixture.restart(clean: false)
+        try await fixture.restart(clean: false)
         let fetch = try Self.request("librdkafka-OffsetFetch-v6-request.bin", as: OffsetFetchRequest.self, version: 6, flexibleHeader: true)
         let fetched = try Self.roundTrip(fixture.offsetFetch.response(to: fetch, version: 6), version: 6)
         #expect(fetched.errorCode == 0)

@@ -6,8 +6,8 @@ import Testing
 
 /// Version-specific handling in the group handlers.
 @Suite struct GroupHandlerTests {
-    @Test func leaveGroupBeforeV3ReportsTheMemberErrorAtTheTop() throws {
-        let fixture = try GroupCoordinatorRuntimeTests.fixture()
+    @Test func leaveGroupBeforeV3ReportsTheMemberErrorAtTheTop() async throws {
+        let fixture = try await GroupCoordinatorRuntimeTests.fixture()
         let handler = LeaveGroupHandler(groups: fixture.coordinator)
         let old = handler.response(to: LeaveGroupRequest(groupId: "g", memberId: "nobody"), version: 2)
         #expect(ErrorCode(old.errorCode) == .unknownMemberId && old.members.isEmpty)
@@ -28,10 +28,10 @@ import Testing
     }
 
     @Test func listAndDescribeGroupsAcrossShards() async throws {
-        let fixture = try GroupCoordinatorRuntimeTests.fixture()
+        let fixture = try await GroupCoordinatorRuntimeTests.fixture()
         let joined = try await GroupCoordinatorRuntimeTests.joinNew(fixture.coordinator, "live", suffix: "a").get()
         _ = try await GroupCoordinatorRuntimeTests.sync(fixture.coordinator, "live", joined.memberId, 1, ["t": [0]]).get()
-        try fixture.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
+        try await fixture.createTopic(name: "t", partitions: 1)
         _ = fixture.offsetCommit.response(to: GroupCoordinatorShardTests.commit("offsets-only", [("t", 0, 3)]), version: 8)
 
         let all = fixture.coordinator.listGroups(statesFilter: [], typesFilter: [])

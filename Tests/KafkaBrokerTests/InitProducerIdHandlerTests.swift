@@ -11,8 +11,10 @@ struct InitProducerIdHandlerTests {
     let dir = ProducerIdTestDirectory()
     let broker: BrokerFixture
 
-    init() throws {
-        broker = try BrokerFixture()
+    init() async throws {
+        broker = try await BrokerFixture.make()
+        // Transactional ids need the shards of __transaction_state, loaded once this broker leads them.
+        try await broker.waitForCoordinators()
     }
 
     func handler(producerIds: ProducerIdManager? = nil) throws -> InitProducerIdHandler {

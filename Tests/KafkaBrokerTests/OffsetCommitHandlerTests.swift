@@ -10,17 +10,17 @@ import Testing
         response.topics.flatMap { t in t.partitions.map { "\(t.name)-\($0.partitionIndex):\($0.errorCode)" } }
     }
 
-    @Test func unknownTopicsAndPartitionsAreAnsweredInRequestOrder() throws {
-        let fixture = try GroupCoordinatorFixture()
-        try fixture.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:])
+    @Test func unknownTopicsAndPartitionsAreAnsweredInRequestOrder() async throws {
+        let fixture = try await GroupCoordinatorFixture.make()
+        try await fixture.createTopic(name: "t", partitions: 2)
         let request = Shard.commit("g", [("t", 0, 1), ("missing", 0, 2), ("t", 7, 3), ("t", 1, 4)])
         let response = fixture.offsetCommit.response(to: request, version: 8)
         #expect(Self.answers(response) == ["t-0:0", "t-7:3", "t-1:0", "missing-0:3"])
         #expect(fixture.fetch("g", [("t", [0, 1, 7]), ("missing", [0])]) == ["t-0": 1, "t-1": 4, "t-7": -1, "missing-0": -1])
     }
 
-    @Test func onlyUnknownTopicsNeverReachTheCoordinator() throws {
-        let fixture = try GroupCoordinatorFixture()
+    @Test func onlyUnknownTopicsNeverReachTheCoordinator() async throws {
+        let fixture = try await GroupCoordinatorFixture.make()
         // Generation 5 for a group that does not exist would be ILLEGAL_GENERATION, but no
         // partition is known, so only UNKNOWN_TOPIC_OR_PARTITION comes back, as in Kafka.
         let response = fixture.offsetCommit.response(to: Shard.commit("g", generation: 5, member: "m", [("nope", 0, 1)]), version: 5)
@@ -29,9 +29,9 @@ import Testing
 
     /// test_offset_commit_with_wrong_generation_or_member_is_rejected, minus the joined member
     /// (JoinGroup arrives with issue 3): nothing may be stored.
-    @Test func wrongGenerationOrMemberIsRejected() throws {
-        let fixture = try GroupCoordinatorFixture()
-        try fixture.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
+    @Test func wrongGenerationOrMemberIsRejected() async throws {
+        let fixture = try await GroupCoordinatorFixture.make()
+        try await fixture.createTopic(name: "t", partitions: 1)
         for version in Int16(1)...7 {
             let neverExisted = fixture.offsetCommit.response(to: Shard.commit("never", generation: 5, member: "m", [("t", 0, 3)]), version: version)
             #expect(Self.answers(neverExisted) == ["t-0:22"], "v\(version)")
@@ -44,9 +44,9 @@ import Testing
         #expect(fixture.fetch("g", [("t", [0])]) == ["t-0": 1])
     }
 
-    @Test func everyVersionCommits() throws {
-        let fixture = try GroupCoordinatorFixture()
-        try fixture.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
+    @Test func everyVersionCommits() async throws {
+        let fixture = try await GroupCoordinatorFixture.make()
+        try await fixture.createTopic(name: "t", partitions: 1)
         for version in Int16(0)...9 {
             let response = fixture.offsetCommit.response(to: Shard.commit("g\(version)", [("t", 0, Int64(version) + 100)]), version: version)
             #expect(Self.answers(response) == ["t-0:0"], "v\(version)")

@@ -7,15 +7,15 @@ import Testing
 @Suite struct OffsetFetchHandlerTests {
     typealias Shard = GroupCoordinatorShardTests
 
-    static func committed(_ fixture: GroupCoordinatorFixture) throws -> GroupCoordinatorFixture {
-        try fixture.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:])
+    static func committed(_ fixture: GroupCoordinatorFixture) async throws -> GroupCoordinatorFixture {
+        try await fixture.createTopic(name: "t", partitions: 2)
         let request = Shard.commit("g", [("t", 0, 10), ("t", 1, 11)], metadata: "md", epoch: 6)
         #expect(Shard.codes(fixture.offsetCommit.response(to: request, version: 8)) == [0, 0])
         return fixture
     }
 
-    @Test func singleGroupVersionsCarryEpochFromVersionFive() throws {
-        let fixture = try Self.committed(GroupCoordinatorFixture())
+    @Test func singleGroupVersionsCarryEpochFromVersionFive() async throws {
+        let fixture = try await Self.committed(try await GroupCoordinatorFixture.make())
         let request = OffsetFetchRequest(groupId: "g", topics: [.init(name: "t", partitionIndexes: [1, 0, 5])])
         for version in Int16(0)...7 {
             var writer = MessageWriter(buffer: ByteBuffer())
@@ -31,14 +31,14 @@ import Testing
         }
     }
 
-    @Test func nullTopicsReturnEverythingCommitted() throws {
-        let fixture = try Self.committed(GroupCoordinatorFixture())
+    @Test func nullTopicsReturnEverythingCommitted() async throws {
+        let fixture = try await Self.committed(try await GroupCoordinatorFixture.make())
         #expect(fixture.fetch("g", nil, version: 2) == ["t-0": 10, "t-1": 11])
         #expect(fixture.fetch("unknown", nil, version: 7).isEmpty)
     }
 
-    @Test func multiGroupFetchFromVersionEight() throws {
-        let fixture = try Self.committed(GroupCoordinatorFixture())
+    @Test func multiGroupFetchFromVersionEight() async throws {
+        let fixture = try await Self.committed(try await GroupCoordinatorFixture.make())
         let request = OffsetFetchRequest(groups: [
             .init(groupId: "g", topics: nil),
             .init(groupId: "empty", memberId: "m", memberEpoch: 3, topics: [.init(name: "t", partitionIndexes: [0])]),

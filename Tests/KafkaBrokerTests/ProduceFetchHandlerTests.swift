@@ -5,10 +5,12 @@ import Testing
 @testable import KafkaBroker
 
 @Suite struct ProduceFetchHandlerTests {
-    func produce(_ f: BrokerFixture, topic: String, _ records: ByteBuffer, acks: Int16 = 1, version: Int16 = 9) -> ProduceResponse.PartitionProduceResponse? {
+    func produce(
+        _ f: BrokerFixture, topic: String, _ records: ByteBuffer, acks: Int16 = 1, version: Int16 = 9
+    ) async throws -> ProduceResponse.PartitionProduceResponse? {
         let handler = ProduceHandler(topics: f.services.topics, metrics: f.services.metrics, clock: WallClock.nowMs)
         let request = ProduceRequest(acks: acks, timeoutMs: 1000, topicData: [.init(name: topic, partitionData: [.init(index: 0, records: .bytes(records))])])
-        return handler.handle(request, context: f.context(.produce, version: version)).immediate?.responses.first?.partitionResponses.first
+        return try await f.handle(handler, request, version: version).immediate?.responses.first?.partitionResponses.first
     }
 
     func fetchRequest(_ topic: String, offset: Int64, maxWaitMs: Int32 = 0, partitionMaxBytes: Int32 = 1 << 20) -> FetchRequest {
@@ -18,16 +20,16 @@ import Testing
     }
 
     func fetchHandler(_ f: BrokerFixture) -> FetchHandler {
-        FetchHandler(topics: f.services.topics, sessions: f.services.fetchSessions, metrics: f.services.metrics)
+        FetchHandler(topics: f.services.topics, sessions: f.services.fetchSessions, metrics: f.services.metrics, cluster: f.services.cluster)
     }
 
-    @Test func produceAssignsConsecutiveOffsetsAndFetchReturnsTheBytes() throws {
-        let f = try BrokerFixture()
-        try f.services.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
-        #expect(produce(f, topic: "t", try BrokerFixture.batch(["a", "b", "c"]))?.baseOffset == 0)
-        #expect(produce(f, topic: "t", try BrokerFixture.batch(["d"], compression: .lz4))?.baseOffset == 3)
+    @Test func produceAssignsConsecutiveOffsetsAndFetchReturnsTheBytes() async throws {
+        let f = try await BrokerFixture.make()
+        try await f.createTopic(name: "t", partitions: 1)
+        #expect(try await produce(f, topic: "t", try BrokerFixture.batch(["a", "b", "c"]))?.baseOffset == 0)
+        #expect(try await produce(f, topic: "t", try BrokerFixture.batch(["d"], compression: .lz4))?.baseOffset == 3)
 
-        let copied = fetchHandler(f).handle(fetchRequest("t", offset: 1), context: f.context(.fetch, version: 12, zeroCopy: false)).immediate
+        let copied = try await f.handle(fetchHandler(f), fetchRequest("t", offset: 1), version: 12, zeroCopy: false).immediate
         let partition = try #require(copied?.responses.first?.partitions.first)
         #expect(partition.errorCode == 0)
         #expect(partition.highWatermark == 4)
@@ -41,11 +43,11 @@ import Testing
         #expect(offsets == [0, 3])
     }
 
-    @Test func plaintextFetchSendsFileRegions() throws {
-        let f = try BrokerFixture()
-        try f.services.topics.createTopic(name: "z", partitions: 1, replicationFactor: 1, configs: [:])
-        _ = produce(f, topic: "z", try BrokerFixture.batch(["x"]))
-        let response = fetchHandler(f).handle(fetchRequest("z", offset: 0), context: f.context(.fetch, version: 12, zeroCopy: true)).immediate
+    @Test func plaintextFetchSendsFileRegions() async throws {
+        let f = try await BrokerFixture.make()
+        try await f.createTopic(name: "z", partitions: 1)
+        _ = try await produce(f, topic: "z", try BrokerFixture.batch(["x"]))
+        let response = try await f.handle(fetchHandler(f), fetchRequest("z", offset: 0), version: 12, zeroCopy: true).immediate
         guard case .file(let region)? = response?.responses.first?.partitions.first?.records else {
             Issue.record("zero-copy fetch should carry a file region")
             return
@@ -55,61 +57,56 @@ import Testing
         try region.fileHandle.close()
     }
 
-    @Test func invalidAcksAndBadCrcAreRejectedWithoutStoringAnything() throws {
-        let f = try BrokerFixture()
-        try f.services.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
-        #expect(produce(f, topic: "t", try BrokerFixture.batch(["a"]), acks: 2)?.errorCode == ErrorCode.invalidRequiredAcks.rawValue)
+    @Test func invalidAcksAndBadCrcAreRejectedWithoutStoringAnything() async throws {
+        let f = try await BrokerFixture.make()
+        try await f.createTopic(name: "t", partitions: 1)
+        #expect(try await produce(f, topic: "t", try BrokerFixture.batch(["a"]), acks: 2)?.errorCode == ErrorCode.invalidRequiredAcks.rawValue)
         var corrupt = try BrokerFixture.batch(["a"])
         corrupt.setInteger(UInt8(0xFF), at: corrupt.writerIndex - 1)
-        #expect(produce(f, topic: "t", corrupt)?.errorCode == ErrorCode.corruptMessage.rawValue)
-        #expect(produce(f, topic: "missing", try BrokerFixture.batch(["a"]))?.errorCode == ErrorCode.unknownTopicOrPartition.rawValue)
+        #expect(try await produce(f, topic: "t", corrupt)?.errorCode == ErrorCode.corruptMessage.rawValue)
+        #expect(try await produce(f, topic: "missing", try BrokerFixture.batch(["a"]))?.errorCode == ErrorCode.unknownTopicOrPartition.rawValue)
         #expect(f.services.topics.partition(topic: "t", index: 0)?.logEndOffset == 0)
     }
 
-    @Test func fetchBeyondTheLogEndIsOutOfRange() throws {
-        let f = try BrokerFixture()
-        try f.services.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
-        _ = produce(f, topic: "t", try BrokerFixture.batch(["a", "b"]))
-        let beyond = fetchHandler(f).handle(fetchRequest("t", offset: 50), context: f.context(.fetch, version: 11)).immediate
+    @Test func fetchBeyondTheLogEndIsOutOfRange() async throws {
+        let f = try await BrokerFixture.make()
+        try await f.createTopic(name: "t", partitions: 1)
+        _ = try await produce(f, topic: "t", try BrokerFixture.batch(["a", "b"]))
+        let beyond = try await f.handle(fetchHandler(f), fetchRequest("t", offset: 50), version: 11).immediate
         #expect(beyond?.responses.first?.partitions.first?.errorCode == ErrorCode.offsetOutOfRange.rawValue)
-        let atEnd = fetchHandler(f).handle(fetchRequest("t", offset: 2), context: f.context(.fetch, version: 11)).immediate
+        let atEnd = try await f.handle(fetchHandler(f), fetchRequest("t", offset: 2), version: 11).immediate
         #expect(atEnd?.responses.first?.partitions.first?.errorCode == 0)
     }
 
-    @Test func parkedFetchWakesOnAppend() throws {
-        let f = try BrokerFixture()
-        try f.services.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
-        let result = fetchHandler(f).handle(fetchRequest("t", offset: 0, maxWaitMs: 60_000), context: f.context(.fetch, version: 12))
+    @Test func parkedFetchWakesOnAppend() async throws {
+        let f = try await BrokerFixture.make()
+        try await f.createTopic(name: "t", partitions: 1)
+        let result = try await f.handle(fetchHandler(f), fetchRequest("t", offset: 0, maxWaitMs: 60_000), version: 12)
         guard case .later(let future) = result else {
             Issue.record("an empty fetch with max_wait should park")
             return
         }
         let done = Box<FetchResponse?>(nil)
-        future.whenSuccess { done.value = $0 }
-        f.loop.run()
+        try await f.loop.executeInContext { future.whenSuccess { done.value = $0 } }
+        await f.loop.run()
         #expect(done.value == nil)
-        _ = produce(f, topic: "t", try BrokerFixture.batch(["wake"]))
-        f.loop.run()
+        _ = try await produce(f, topic: "t", try BrokerFixture.batch(["wake"]))
+        await f.loop.run()
         #expect(done.value?.responses.first?.partitions.first?.highWatermark == 1)
     }
 
-    @Test func parkedFetchAnswersEmptyAtMaxWait() throws {
-        let f = try BrokerFixture()
-        try f.services.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
-        guard case .later(let future) = fetchHandler(f).handle(fetchRequest("t", offset: 0, maxWaitMs: 500), context: f.context(.fetch, version: 12)) else {
+    @Test func parkedFetchAnswersEmptyAtMaxWait() async throws {
+        let f = try await BrokerFixture.make()
+        try await f.createTopic(name: "t", partitions: 1)
+        guard case .later(let future) = try await f.handle(fetchHandler(f), fetchRequest("t", offset: 0, maxWaitMs: 500), version: 12) else {
             Issue.record("should park")
             return
         }
         let done = Box<FetchResponse?>(nil)
-        future.whenSuccess { done.value = $0 }
-        f.loop.advanceTime(by: .milliseconds(499))
+        try await f.loop.executeInContext { future.whenSuccess { done.value = $0 } }
+        await f.loop.advanceTime(by: .milliseconds(499))
         #expect(done.value == nil)
-        f.loop.advanceTime(by: .milliseconds(1))
+        await f.loop.advanceTime(by: .milliseconds(1))
         #expect(done.value?.responses.first?.partitions.first?.errorCode == 0)
     }
-}
-
-final class Box<T>: @unchecked Sendable {
-    var value: T
-    init(_ value: T) { self.value = value }
 }

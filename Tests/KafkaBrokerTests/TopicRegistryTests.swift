@@ -7,53 +7,101 @@ import TestSupport
 
 @testable import KafkaBroker
 
-/// Topic creation is all or nothing, across failures and restarts.
+/// Topic creation is all or nothing, across refusals and restarts: a topic is one write to the
+/// cluster metadata store, and the logs on disk follow the metadata (a partition directory no
+/// topic owns goes at start; one left by an older topic of the same name is replaced).
 @Suite struct TopicRegistryTests {
-    let logger = Logger(label: "topic-registry-tests")
-
-    func open(_ dir: String) throws -> (LogManager, TopicRegistry) {
-        let manager = try LogManager(dataDir: dir, logger: logger)
-        let registry = try TopicRegistry(dataDir: dir, logManager: manager, logger: logger, logConfig: { _ in LogConfig() })
-        return (manager, registry)
+    /// Topic names in the cluster metadata store itself, not this broker's cache.
+    static func storedTopics(_ fixture: BrokerFixture) async throws -> [String] {
+        let store = try #require(await fixture.services.cluster.node.store)
+        return try await store.topicNames(watch: nil)
     }
 
-    @Test func aCreateThatFailsHalfwayLeavesNoTopicAndNoLogs() throws {
-        let dir = try TempDirectory.make(prefix: "petrel-registry-")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let (manager, registry) = try open(dir)
-        // Partition 2's directory belongs to another topic id, so creating t-2 fails.
-        _ = try manager.openOrCreateLog(topic: "t", partition: 2, topicId: KafkaUUID.random(), config: LogConfig())
-        #expect(throws: BrokerError.self) {
-            try registry.createTopic(name: "t", partitions: 4, replicationFactor: 1, configs: [:])
-        }
-        #expect(registry.topic(named: "t") == nil)
-        #expect(manager.log(topic: "t", partition: 0) == nil)
-        #expect(manager.log(topic: "t", partition: 1) == nil)
-        manager.closeAll()
-
-        // The stray t-2 goes at the next start, and the name can be used afresh.
-        let (manager2, registry2) = try open(dir)
-        defer { manager2.closeAll() }
-        #expect(registry2.topic(named: "t") == nil)
-        #expect(manager2.log(topic: "t", partition: 2) == nil)
-        let created = try registry2.createTopic(name: "t", partitions: 4, replicationFactor: 1, configs: [:])
-        #expect(created.partitions.count == 4)
-    }
-
-    @Test func morePartitionsThanOneRequestMayAddIsAPolicyViolation() throws {
-        let dir = try TempDirectory.make(prefix: "petrel-registry-")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let (manager, registry) = try open(dir)
+    /// A log of `topic` partition `partition` written by another topic id, holding one record.
+    static func foreignLog(in dataDir: String, topic: String, partition: Int32) throws {
+        let manager = try LogManager(dataDir: dataDir, logger: BrokerFixture.logger)
         defer { manager.closeAll() }
-        let error = #expect(throws: BrokerError.self) {
-            try registry.createTopic(name: "huge", partitions: 10_001, replicationFactor: 1, configs: [:])
+        if manager.log(topic: topic, partition: partition) != nil { try manager.deleteLog(topic: topic, partition: partition) }
+        let log = try manager.openOrCreateLog(topic: topic, partition: partition, topicId: KafkaUUID.random(), config: LogConfig())
+        var batch = try BrokerFixture.batch(["stale"])
+        _ = try log.append(&batch, leaderEpoch: 0, logAppendTime: nil)
+    }
+
+    @Test func aRefusedCreateLeavesNoTopicAndNoLogs() async throws {
+        let fixture = try await BrokerFixture.make()
+        try await fixture.createTopic(name: "a.b", partitions: 1)
+        let refusals: [(name: String, partitions: Int32, replicationFactor: Int16, code: ErrorCode)] = [
+            ("t", 4, 2, .invalidReplicationFactor),  // one broker cannot hold two replicas
+            ("t", 10_001, 1, .policyViolation),
+            ("a_b", 4, 1, .invalidTopicException),  // collides with a.b
+        ]
+        for refusal in refusals {
+            let error = await #expect(throws: BrokerError.self) {
+                try await fixture.topics.createTopic(
+                    name: refusal.name, partitions: refusal.partitions, replicationFactor: refusal.replicationFactor, configs: [:])
+            }
+            #expect(error?.code == refusal.code, "\(refusal)")
+            #expect(fixture.topics.topic(named: refusal.name) == nil)
+            #expect(fixture.services.logManager.log(topic: refusal.name, partition: 0) == nil)
+        }
+        #expect(try await Self.storedTopics(fixture).filter { !TopicMetadata.isInternal($0) } == ["a.b"])
+
+        // Nothing comes back at the next start, and the name can be used afresh.
+        try await fixture.restart(clean: false)
+        #expect(fixture.topics.topic(named: "t") == nil && fixture.topics.topic(named: "a_b") == nil)
+        #expect(fixture.services.logManager.allLogs.keys.allSatisfy { $0.topic != "t" && $0.topic != "a_b" })
+        let created = try await fixture.createTopic(name: "t", partitions: 4)
+        #expect(created.metadata.partitionCount == 4 && created.local.count == 4)
+    }
+
+    @Test func aStrayLogIsRemovedAtStartAndTheNameCanBeUsedAfresh() async throws {
+        let fixture = try await BrokerFixture.make()
+        try await fixture.restart(clean: true, whileStopped: {
+            // A partition directory whose topic the metadata does not have (deleted while this
+            // broker was away, or half created by an older Petrel).
+            try Self.foreignLog(in: fixture.dataDir, topic: "t", partition: 2)
+        })
+        #expect(fixture.topics.topic(named: "t") == nil)
+        #expect(fixture.services.logManager.log(topic: "t", partition: 2) == nil)
+        #expect(!FileManager.default.fileExists(atPath: fixture.dataDir + "/t-2"))
+
+        let created = try await fixture.createTopic(name: "t", partitions: 4)
+        #expect(created.local.count == 4)
+        let replica = try await fixture.waitForLeader(topic: "t", partition: 2)
+        #expect(replica.topicId == created.metadata.id && replica.logEndOffset == 0)
+    }
+
+    @Test func aLogOfAnOlderTopicOfTheSameNameIsReplaced() async throws {
+        let fixture = try await BrokerFixture.make()
+        let created = try await fixture.createTopic(name: "u", partitions: 2)
+        try await fixture.restart(clean: true, whileStopped: {
+            // u-1 now holds another topic id's data: the topic was deleted and created again
+            // while this broker was away.
+            try Self.foreignLog(in: fixture.dataDir, topic: "u", partition: 1)
+        })
+        let replica = try await fixture.waitForLeader(topic: "u", partition: 1)
+        #expect(replica.topicId == created.metadata.id)
+        #expect(replica.logEndOffset == 0)
+        // On disk too: the directory is the topic's own again.
+        #expect(throws: StorageError.self) {
+            try fixture.services.logManager.openOrCreateLog(topic: "u", partition: 1, topicId: KafkaUUID.random(), config: LogConfig())
+        }
+        #expect(fixture.services.logManager.log(topic: "u", partition: 1) === replica.log)
+    }
+
+    @Test func morePartitionsThanOneRequestMayAddIsAPolicyViolation() async throws {
+        let fixture = try await BrokerFixture.make()
+        let registry = fixture.topics
+        let error = await #expect(throws: BrokerError.self) {
+            try await registry.createTopic(name: "huge", partitions: 10_001, replicationFactor: 1, configs: [:])
         }
         #expect(error?.code == .policyViolation)
-        try registry.createTopic(name: "small", partitions: 1, replicationFactor: 1, configs: [:])
-        let grow = #expect(throws: BrokerError.self) { try registry.addPartitions(topic: "small", totalCount: 10_002) }
+        try await fixture.createTopic(name: "small", partitions: 1)
+        let grow = await #expect(throws: BrokerError.self) { try await registry.addPartitions(topic: "small", totalCount: 10_002) }
         #expect(grow?.code == .policyViolation)
         #expect(registry.topic(named: "huge") == nil)
-        #expect(registry.topic(named: "small")?.partitions.count == 1)
+        #expect(registry.topic(named: "small")?.metadata.partitionCount == 1)
+        #expect(registry.topic(named: "small")?.local.count == 1)
     }
 
     @Test func partitionsMayNotTakeTheDescriptorsConnectionsNeed() throws {

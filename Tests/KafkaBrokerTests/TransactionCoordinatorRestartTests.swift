@@ -1,6 +1,7 @@
 import Foundation
 import KafkaProtocol
 import LogStorage
+import Synchronization
 import Testing
 
 @testable import KafkaBroker
@@ -27,10 +28,10 @@ import Testing
         return producer
     }
 
-    @Test func commitAndAbortMarkersMoveTheLastStableOffset() throws {
-        let fixture = try GroupCoordinatorFixture()
-        try fixture.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
-        let coordinator = try fixture.transactionCoordinator()
+    @Test func commitAndAbortMarkersMoveTheLastStableOffset() async throws {
+        let fixture = try await GroupCoordinatorFixture.make(clock: { Self.now })
+        try await fixture.createTopic(name: "t", partitions: 1)
+        let coordinator = fixture.transactionCoordinator
         let log = try #require(fixture.topics.partition(topic: "t", index: 0)).log
 
         let producer = try Self.begin(coordinator, "tx")
@@ -52,21 +53,21 @@ import Testing
         #expect(log.abortedTransactions(from: 4, upTo: 6).isEmpty)
     }
 
-    @Test func aCoordinatorStoppedBeforeItsMarkersFinishesTheCommitOnRestart() throws {
-        let fixture = try GroupCoordinatorFixture()
-        try fixture.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
-        let coordinator = try fixture.transactionCoordinator()
+    @Test func aCoordinatorStoppedBeforeItsMarkersFinishesTheCommitOnRestart() async throws {
+        let fixture = try await GroupCoordinatorFixture.make(clock: { Self.now })
+        try await fixture.createTopic(name: "t", partitions: 1)
+        let coordinator = fixture.transactionCoordinator
         let producer = try Self.begin(coordinator, "tx")
         try Self.produce(fixture, producer, values: ["a", "b"])
         // PrepareCommit reaches __transaction_state, then the process dies before any marker.
-        _ = try coordinator.shard(for: "tx").decide(now: Self.now) { state throws(BrokerError) in
+        _ = try #require(coordinator.shard(for: "tx")).decide(now: Self.now) { state throws(BrokerError) in
             try state.endTransaction("tx", producerId: producer.producerId, producerEpoch: producer.epoch, commit: true, now: Self.now)
         }
         let before = try #require(fixture.topics.partition(topic: "t", index: 0)).log
         #expect(before.lastStableOffset == 0 && before.logEndOffset == 2)
 
-        try fixture.restart(clean: false)
-        let restarted = try fixture.transactionCoordinator()
+        try await fixture.restart(clean: false)
+        let restarted = fixture.transactionCoordinator
         let log = try #require(fixture.topics.partition(topic: "t", index: 0)).log
         // The open transaction came back from the producer state, and the commit marker followed.
         #expect(log.logEndOffset == 3 && log.lastStableOffset == 3)
@@ -75,15 +76,15 @@ import Testing
         #expect(state?.state == .completeCommit && state?.producerEpoch == producer.epoch)
     }
 
-    @Test func anOpenTransactionSurvivesARestartAndItsTimeoutAbortsIt() throws {
-        let fixture = try GroupCoordinatorFixture()
-        try fixture.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
-        let producer = try Self.begin(try fixture.transactionCoordinator(), "tx")
-        try Self.produce(fixture, producer, values: ["a"])
-        try fixture.restart(clean: false)
-
+    @Test func anOpenTransactionSurvivesARestartAndItsTimeoutAbortsIt() async throws {
         let clock = ManualClock(Self.now)
-        let restarted = try fixture.transactionCoordinator(clock: { clock.now })
+        let fixture = try await GroupCoordinatorFixture.make(clock: { clock.now })
+        try await fixture.createTopic(name: "t", partitions: 1)
+        let producer = try Self.begin(fixture.transactionCoordinator, "tx")
+        try Self.produce(fixture, producer, values: ["a"])
+        try await fixture.restart(clean: false)
+
+        let restarted = fixture.transactionCoordinator
         let log = try #require(fixture.topics.partition(topic: "t", index: 0)).log
         #expect(log.lastStableOffset == 0)
         clock.now += 60_001
@@ -95,10 +96,10 @@ import Testing
         #expect(throws: StorageError.self) { try Self.produce(fixture, producer, values: ["zombie"], sequence: 1) }
     }
 
-    @Test func offsetsCommittedInATransactionCountOnlyAfterItCommits() throws {
-        let fixture = try GroupCoordinatorFixture()
-        try fixture.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:])
-        let coordinator = try fixture.transactionCoordinator()
+    @Test func offsetsCommittedInATransactionCountOnlyAfterItCommits() async throws {
+        let fixture = try await GroupCoordinatorFixture.make(clock: { Self.now })
+        try await fixture.createTopic(name: "t", partitions: 1)
+        let coordinator = fixture.transactionCoordinator
         let producer = try coordinator.initProducerId(transactionalId: "tx", timeoutMs: 60_000, expected: nil).get()
         let groupPartition = TopicPartition(topic: "__consumer_offsets", partition: fixture.coordinator.partitionFor(groupId: "g"))
         #expect(coordinator.addPartitions(transactionalId: "tx", producer: producer, partitions: [groupPartition]) == .none)
@@ -110,13 +111,18 @@ import Testing
         #expect(coordinator.endTransaction(transactionalId: "tx", producer: producer, commit: true) == .none)
         #expect(fixture.fetch("g", [("t", [0])])["t-0"] == 42)
         // And the same after a crash: the marker in __consumer_offsets is replayed.
-        try fixture.restart(clean: false)
+        try await fixture.restart(clean: false)
         #expect(fixture.fetch("g", [("t", [0])])["t-0"] == 42)
     }
 }
 
-/// A clock tests move by hand.
-final class ManualClock: @unchecked Sendable {
-    var now: Int64
-    init(_ now: Int64) { self.now = now }
+/// A clock tests move by hand (the broker's background tasks read it too).
+final class ManualClock: Sendable {
+    private let value: Mutex<Int64>
+    init(_ now: Int64) { value = Mutex(now) }
+
+    var now: Int64 {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
+    }
 }

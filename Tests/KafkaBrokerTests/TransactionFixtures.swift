@@ -5,17 +5,11 @@ import Logging
 @testable import KafkaBroker
 
 extension GroupCoordinatorFixture {
-    /// A transaction coordinator over the fixture's topics (5 partitions of __transaction_state).
-    func transactionCoordinator(clock: @escaping @Sendable () -> Int64 = { 1_700_000_000_000 }) throws -> TransactionCoordinator {
-        var config = TransactionCoordinatorConfig()
-        config.logPartitions = 5
-        return try TransactionCoordinator.start(
-            config: config, topics: topics, groups: coordinator, producerIds: try ProducerIdManager(dataDir: path),
-            clock: clock, logger: Self.logger)
-    }
+    /// The broker's transaction coordinator (5 partitions of __transaction_state, loaded: the
+    /// fixture waits for every shard at each start). Its clock is the fixture's.
+    var transactionCoordinator: TransactionCoordinator { broker.services.transactionCoordinator }
 
-    func findCoordinator() throws -> FindCoordinatorHandler {
-        FindCoordinatorHandler(
-            identity: BrokerIdentity(nodeId: 1, host: "h", port: 1), groups: coordinator, transactions: try transactionCoordinator())
+    func findCoordinator() -> FindCoordinatorHandler {
+        FindCoordinatorHandler(topics: topics, groups: coordinator, transactions: transactionCoordinator)
     }
 }

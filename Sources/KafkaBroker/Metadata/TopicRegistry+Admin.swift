@@ -122,12 +122,17 @@ extension TopicRegistry {
         return cache.image.topics.keys.first { $0 != name && TopicNameRules.collisionKey($0) == key }
     }
 
-    /// Polls this broker's cache until `found` gives a value or the propagation wait passes.
+    /// Polls this broker's cache until `found` gives a value, the propagation wait passes, or
+    /// the task is cancelled (a cancelled sleep returns at once: polling on would spin).
     func waitFor<T: Sendable>(_ found: @Sendable () -> T?) async -> T? {
         let deadline = ContinuousClock.now + .milliseconds(Self.propagationWaitMs)
         while ContinuousClock.now < deadline {
             if let value = found() { return value }
-            try? await Task.sleep(for: .milliseconds(5))
+            do {
+                try await Task.sleep(for: .milliseconds(5))
+            } catch {
+                break
+            }
         }
         return found()
     }
