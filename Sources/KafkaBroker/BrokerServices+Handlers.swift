@@ -11,6 +11,8 @@ extension BrokerServices {
         registry.register(DeleteTopicsHandler(topics: topics, deletionEnabled: deleteTopicEnable))
         registry.register(CreatePartitionsHandler(topics: topics))
         registry.register(DescribeClusterHandler(topics: topics))
+        registry.register(AlterPartitionHandler(cluster: cluster))
+        registry.register(ControlledShutdownHandler(cluster: cluster))
         registry.register(OffsetForLeaderEpochHandler(topics: topics))
         registry.register(OffloadedHandler(DeleteRecordsHandler(topics: topics), on: admin))
         registry.register(DescribeLogDirsHandler(topics: topics, dataDir: dataDir))

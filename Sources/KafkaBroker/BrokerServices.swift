@@ -55,7 +55,10 @@ public final class BrokerServices: Sendable {
         let groups = GroupCoordinator(config: options.groupCoordinator, topics: topics, clock: clock, logger: logger)
         let transactions = TransactionCoordinator(
             config: options.transactionCoordinator, topics: topics, producerIds: producerIds,
-            markers: LocalMarkerWriter(topics: topics, groups: groups, clock: clock), clock: clock, logger: logger)
+            markers: ClusterMarkerWriter(
+                local: LocalMarkerWriter(topics: topics, groups: groups, clock: clock), cache: cache,
+                connections: cluster.connections),
+            clock: clock, logger: logger)
         groupCoordinator = groups
         transactionCoordinator = transactions
         let fetchers = ReplicaFetcherManager(

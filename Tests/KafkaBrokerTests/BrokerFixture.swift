@@ -186,6 +186,12 @@ final class BrokerFixture {
         return try await loop.executeInContext { handler.handle(request, context: context) }
     }
 
+    /// Runs an async handler as the server does (a task; the answer is the response).
+    func handle<H: AsyncApiHandler>(_ handler: H, _ request: H.Request, version: Int16) async -> H.Request.Response {
+        let context = context(ApiKey(rawValue: H.Request.apiKey) ?? .apiVersions, version: version)
+        return await handler.handle(request, context: context)
+    }
+
     /// The response, whether given at once or later (acks=-1, a parked fetch): the loop runs
     /// until a later one is ready.
     func response<H: ApiHandler>(

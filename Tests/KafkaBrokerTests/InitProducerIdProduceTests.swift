@@ -26,7 +26,7 @@ import Testing
         let f = try await BrokerFixture.make()
         try await f.createTopic(name: "t", partitions: 1)
         let initHandler = InitProducerIdHandler(producerIds: f.services.producerIds, transactions: f.services.transactionCoordinator)
-        let pid = try #require(try await f.handle(initHandler, InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1), version: 2).immediate)
+        let pid = await f.handle(initHandler, InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: -1), version: 2)
         #expect(pid.errorCode == 0 && pid.producerId >= 0 && pid.producerEpoch == 0)
 
         let first = try batch(["a", "b", "c"], pid: pid.producerId, epoch: pid.producerEpoch, seq: 0)

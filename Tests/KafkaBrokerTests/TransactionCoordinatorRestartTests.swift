@@ -22,9 +22,9 @@ import Testing
         _ = try partition.appendAsLeader(&batch, logAppendTime: nil)
     }
 
-    static func begin(_ coordinator: TransactionCoordinator, _ id: String) throws -> ProducerIdAndEpoch {
-        let producer = try coordinator.initProducerId(transactionalId: id, timeoutMs: 60_000, expected: nil).get()
-        #expect(coordinator.addPartitions(transactionalId: id, producer: producer, partitions: [TopicPartition(topic: "t", partition: 0)]) == .none)
+    static func begin(_ coordinator: TransactionCoordinator, _ id: String) async throws -> ProducerIdAndEpoch {
+        let producer = try await coordinator.initProducerId(transactionalId: id, timeoutMs: 60_000, expected: nil).get()
+        #expect(await coordinator.addPartitions(transactionalId: id, producer: producer, partitions: [TopicPartition(topic: "t", partition: 0)]) == .none)
         return producer
     }
 
@@ -34,10 +34,10 @@ import Testing
         let coordinator = fixture.transactionCoordinator
         let log = try #require(fixture.topics.partition(topic: "t", index: 0)).log
 
-        let producer = try Self.begin(coordinator, "tx")
+        let producer = try await Self.begin(coordinator, "tx")
         try Self.produce(fixture, producer, values: ["a", "b", "c"])
         #expect(log.lastStableOffset == 0 && log.highWatermark == 3)
-        #expect(coordinator.endTransaction(transactionalId: "tx", producer: producer, commit: false) == .none)
+        #expect(await coordinator.endTransaction(transactionalId: "tx", producer: producer, commit: false) == .none)
         // 3 records + the abort marker; the abort is indexed for read_committed fetches.
         #expect(log.logEndOffset == 4 && log.lastStableOffset == 4)
         #expect(log.abortedTransactions(from: 0, upTo: 4) == [
@@ -45,10 +45,10 @@ import Testing
         ])
         #expect(coordinator.snapshot(partition: coordinator.partitionFor(transactionalId: "tx"))?.transactions["tx"]?.state == .completeAbort)
 
-        #expect(coordinator.addPartitions(transactionalId: "tx", producer: producer, partitions: [TopicPartition(topic: "t", partition: 0)]) == .none)
+        #expect(await coordinator.addPartitions(transactionalId: "tx", producer: producer, partitions: [TopicPartition(topic: "t", partition: 0)]) == .none)
         try Self.produce(fixture, producer, values: ["d"], sequence: 3)
         #expect(log.lastStableOffset == 4)
-        #expect(coordinator.endTransaction(transactionalId: "tx", producer: producer, commit: true) == .none)
+        #expect(await coordinator.endTransaction(transactionalId: "tx", producer: producer, commit: true) == .none)
         #expect(log.logEndOffset == 6 && log.lastStableOffset == 6)
         #expect(log.abortedTransactions(from: 4, upTo: 6).isEmpty)
     }
@@ -57,7 +57,7 @@ import Testing
         let fixture = try await GroupCoordinatorFixture.make(clock: { Self.now })
         try await fixture.createTopic(name: "t", partitions: 1)
         let coordinator = fixture.transactionCoordinator
-        let producer = try Self.begin(coordinator, "tx")
+        let producer = try await Self.begin(coordinator, "tx")
         try Self.produce(fixture, producer, values: ["a", "b"])
         // PrepareCommit reaches __transaction_state, then the process dies before any marker.
         _ = try #require(coordinator.shard(for: "tx")).decide(now: Self.now) { state throws(BrokerError) in
@@ -69,7 +69,12 @@ import Testing
         try await fixture.restart(clean: false)
         let restarted = fixture.transactionCoordinator
         let log = try #require(fixture.topics.partition(topic: "t", index: 0)).log
-        // The open transaction came back from the producer state, and the commit marker followed.
+        // The open transaction came back from the producer state, and the commit marker followed
+        // (written by the reloaded shard in the background).
+        _ = try await BrokerFixture.waitFor("the commit marker after the restart") {
+            restarted.snapshot(partition: restarted.partitionFor(transactionalId: "tx"))?.transactions["tx"]?.state == .completeCommit
+                ? true : nil
+        }
         #expect(log.logEndOffset == 3 && log.lastStableOffset == 3)
         #expect(log.abortedTransactions(from: 0, upTo: 3).isEmpty)
         let state = restarted.snapshot(partition: restarted.partitionFor(transactionalId: "tx"))?.transactions["tx"]
@@ -80,7 +85,7 @@ import Testing
         let clock = ManualClock(Self.now)
         let fixture = try await GroupCoordinatorFixture.make(clock: { clock.now })
         try await fixture.createTopic(name: "t", partitions: 1)
-        let producer = try Self.begin(fixture.transactionCoordinator, "tx")
+        let producer = try await Self.begin(fixture.transactionCoordinator, "tx")
         try Self.produce(fixture, producer, values: ["a"])
         try await fixture.restart(clean: false)
 
@@ -88,11 +93,11 @@ import Testing
         let log = try #require(fixture.topics.partition(topic: "t", index: 0)).log
         #expect(log.lastStableOffset == 0)
         clock.now += 60_001
-        restarted.runBackgroundWork()
+        await restarted.runBackgroundWork()
         // Aborted under a bumped epoch: the old producer is fenced at the partition too.
         #expect(log.logEndOffset == 2 && log.lastStableOffset == 2)
         #expect(log.abortedTransactions(from: 0, upTo: 2).map(\.producerId) == [producer.producerId])
-        #expect(restarted.endTransaction(transactionalId: "tx", producer: producer, commit: true) == .producerFenced)
+        #expect(await restarted.endTransaction(transactionalId: "tx", producer: producer, commit: true) == .producerFenced)
         #expect(throws: StorageError.self) { try Self.produce(fixture, producer, values: ["zombie"], sequence: 1) }
     }
 
@@ -100,15 +105,15 @@ import Testing
         let fixture = try await GroupCoordinatorFixture.make(clock: { Self.now })
         try await fixture.createTopic(name: "t", partitions: 1)
         let coordinator = fixture.transactionCoordinator
-        let producer = try coordinator.initProducerId(transactionalId: "tx", timeoutMs: 60_000, expected: nil).get()
+        let producer = try await coordinator.initProducerId(transactionalId: "tx", timeoutMs: 60_000, expected: nil).get()
         let groupPartition = TopicPartition(topic: "__consumer_offsets", partition: fixture.coordinator.partitionFor(groupId: "g"))
-        #expect(coordinator.addPartitions(transactionalId: "tx", producer: producer, partitions: [groupPartition]) == .none)
+        #expect(await coordinator.addPartitions(transactionalId: "tx", producer: producer, partitions: [groupPartition]) == .none)
         let request = TxnOffsetCommitRequest(
             transactionalId: "tx", groupId: "g", producerId: producer.producerId, producerEpoch: producer.epoch, generationId: -1,
             memberId: "", topics: [.init(name: "t", partitions: [.init(partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: -1)])])
         #expect(fixture.coordinator.commitTransactionalOffsets(request).topics.first?.partitions.first?.errorCode == 0)
         #expect(fixture.fetch("g", [("t", [0])])["t-0"] == -1)
-        #expect(coordinator.endTransaction(transactionalId: "tx", producer: producer, commit: true) == .none)
+        #expect(await coordinator.endTransaction(transactionalId: "tx", producer: producer, commit: true) == .none)
         #expect(fixture.fetch("g", [("t", [0])])["t-0"] == 42)
         // And the same after a crash: the marker in __consumer_offsets is replayed.
         try await fixture.restart(clean: false)

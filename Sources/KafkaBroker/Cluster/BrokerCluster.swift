@@ -42,6 +42,8 @@ public final class BrokerCluster: Sendable {
     public let node: ClusterNode
     public let cache: MetadataCache
     public let replicas: ReplicaManager
+    /// Connections to the other brokers (the controller, transaction partition leaders).
+    public let connections: InterBrokerConnections
     let admin: AdminExecutor
     let clock: @Sendable () -> Int64
     let logger: Logger
@@ -59,8 +61,12 @@ public final class BrokerCluster: Sendable {
         self.admin = admin
         self.clock = clock
         self.logger = logger
+        let connections = InterBrokerConnections(localBrokerId: settings.registration.id, cache: cache, logger: logger)
+        self.connections = connections
+        // Brokers of one process reach their controller directly; others over the network.
         self.node = ClusterNode(
             registration: settings.registration, controller: settings.controller, connect: settings.connect,
+            channel: settings.directory == nil ? RemoteControllerChannel(connections: connections) : nil,
             directory: settings.directory, logger: logger)
     }
 
@@ -194,6 +200,7 @@ public final class BrokerCluster: Sendable {
             task = nil
         }
         await node.stop()
+        await connections.closeAll()
     }
 
     /// Asks the controller to move every leadership off this broker, a few times while some

@@ -84,8 +84,19 @@ public struct BrokerConfig: Sendable {
             properties = try PropertiesParser.parse(text, source: file)
         }
         for (key, value) in overrides { properties[key] = value }
+        if let connect = properties["zookeeper.connect"], !connect.isEmpty {
+            for (key, value) in Self.clusterDefaults where properties[key] == nil { properties[key] = value }
+        }
         return try BrokerConfig(properties: properties)
     }
+
+    /// Defaults of a broker in a ZooKeeper cluster, where Kafka's single-node ones would leave
+    /// data on one broker: three replicas for topics and the internal topics, and acks=-1 needing
+    /// two of them (a topic with fewer replicas needs them all).
+    static let clusterDefaults = [
+        "default.replication.factor": "3", "min.insync.replicas": "2", "offsets.topic.replication.factor": "3",
+        "transaction.state.log.replication.factor": "3",
+    ]
 
     // MARK: lookups
 

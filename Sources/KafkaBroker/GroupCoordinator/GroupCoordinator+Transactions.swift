@@ -20,13 +20,14 @@ extension GroupCoordinator {
         }
     }
 
-    /// Writes a transaction's marker to one `__consumer_offsets` partition and applies it.
-    public func writeTransactionMarker(
+    /// Writes a transaction's marker to one `__consumer_offsets` partition and applies it; the
+    /// partition and its log end after the marker, to wait for replication.
+    func writeTransactionMarker(
         partition: Int32, _ transaction: ProducerIdAndEpoch, coordinatorEpoch: Int32, commit: Bool
-    ) throws(BrokerError) {
+    ) throws(BrokerError) -> (Partition, Int64) {
         guard let shard = shards.shard(partition) else {
             throw BrokerError(.notLeaderOrFollower, "this broker does not lead \(GroupCoordinatorConfig.topicName)-\(partition)")
         }
-        try shard.writeTransactionMarker(transaction, coordinatorEpoch: coordinatorEpoch, commit: commit)
+        return (shard.partition, try shard.writeTransactionMarker(transaction, coordinatorEpoch: coordinatorEpoch, commit: commit))
     }
 }

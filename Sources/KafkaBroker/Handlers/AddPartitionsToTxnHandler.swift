@@ -5,35 +5,37 @@ import LogStorage
 /// and may only verify membership (verify_only, used by partition leaders, KIP-890). Partitions
 /// this broker does not know fail the whole transaction's request: they get
 /// UNKNOWN_TOPIC_OR_PARTITION and the others OPERATION_NOT_ATTEMPTED, as in Kafka.
-struct AddPartitionsToTxnHandler: ApiHandler {
+struct AddPartitionsToTxnHandler: AsyncApiHandler {
     typealias Request = AddPartitionsToTxnRequest
     let versions: ClosedRange<Int16> = 0...5
     let topics: TopicRegistry
     let transactions: TransactionCoordinator
 
-    func handle(_ request: AddPartitionsToTxnRequest, context: RequestContext) -> HandlerResult<AddPartitionsToTxnResponse> {
+    func handle(_ request: AddPartitionsToTxnRequest, context: RequestContext) async -> AddPartitionsToTxnResponse {
         let version = context.apiVersion
         guard version >= 4 else {
             let producer = ProducerIdAndEpoch(producerId: request.v3AndBelowProducerId, epoch: request.v3AndBelowProducerEpoch)
-            let results = add(
+            let results = await add(
                 request.v3AndBelowTransactionalId, producer: producer, topics: request.v3AndBelowTopics, verifyOnly: false,
                 version: version)
-            return .respond(AddPartitionsToTxnResponse(resultsByTopicV3AndBelow: results))
+            return AddPartitionsToTxnResponse(resultsByTopicV3AndBelow: results)
         }
-        return .respond(AddPartitionsToTxnResponse(resultsByTransaction: request.transactions.map { transaction in
+        var response = AddPartitionsToTxnResponse()
+        for transaction in request.transactions {
             let producer = ProducerIdAndEpoch(producerId: transaction.producerId, epoch: transaction.producerEpoch)
-            return .init(
+            response.resultsByTransaction.append(.init(
                 transactionalId: transaction.transactionalId,
-                topicResults: add(
+                topicResults: await add(
                     transaction.transactionalId, producer: producer, topics: transaction.topics,
-                    verifyOnly: transaction.verifyOnly, version: version))
-        }))
+                    verifyOnly: transaction.verifyOnly, version: version)))
+        }
+        return response
     }
 
     private func add(
         _ transactionalId: String, producer: ProducerIdAndEpoch, topics requested: [AddPartitionsToTxnRequest.AddPartitionsToTxnTopic],
         verifyOnly: Bool, version: Int16
-    ) -> [AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult] {
+    ) async -> [AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult] {
         let wanted = requested.flatMap { topic in topic.partitions.map { TopicPartition(topic: topic.name, partition: $0) } }
         let unknown = Set(wanted.filter { topics.topic(named: $0.topic)?.hasPartition($0.partition) != true })
         var codes: [TopicPartition: ErrorCode] = [:]
@@ -42,7 +44,7 @@ struct AddPartitionsToTxnHandler: ApiHandler {
         } else if verifyOnly {
             codes = transactions.verifyPartitions(transactionalId: transactionalId, producer: producer, partitions: wanted)
         } else {
-            var code = transactions.addPartitions(transactionalId: transactionalId, producer: producer, partitions: Set(wanted))
+            var code = await transactions.addPartitions(transactionalId: transactionalId, producer: producer, partitions: Set(wanted))
             // Clients before v2 do not know PRODUCER_FENCED.
             if code == .producerFenced && version < 2 { code = .invalidProducerEpoch }
             for partition in wanted { codes[partition] = code }

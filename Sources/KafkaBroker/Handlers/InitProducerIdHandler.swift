@@ -6,17 +6,17 @@ import Logging
 /// with epoch 0 is handed out, whatever the request carries: Kafka does the same, and its
 /// clients bump an idempotent producer's epoch themselves (KIP-360). With one, the transaction
 /// coordinator returns the id's producer with a new epoch, fencing older instances.
-struct InitProducerIdHandler: ApiHandler {
+struct InitProducerIdHandler: AsyncApiHandler {
     typealias Request = InitProducerIdRequest
     let versions: ClosedRange<Int16> = 0...5
     let producerIds: ProducerIdManager
     let transactions: TransactionCoordinator
 
-    func handle(_ request: InitProducerIdRequest, context: RequestContext) -> HandlerResult<InitProducerIdResponse> {
-        .respond(respond(to: request, version: context.apiVersion, logger: context.logger))
+    func handle(_ request: InitProducerIdRequest, context: RequestContext) async -> InitProducerIdResponse {
+        await respond(to: request, version: context.apiVersion, logger: context.logger)
     }
 
-    func respond(to request: InitProducerIdRequest, version: Int16, logger: Logger) -> InitProducerIdResponse {
+    func respond(to request: InitProducerIdRequest, version: Int16, logger: Logger) async -> InitProducerIdResponse {
         // v3+: a producer id and epoch come together or not at all (both -1 before v3).
         let givesId = request.producerId != RecordBatchHeader.noProducerId
         let givesEpoch = request.producerEpoch != RecordBatchHeader.noProducerEpoch
@@ -32,7 +32,7 @@ struct InitProducerIdHandler: ApiHandler {
             }
         }
         let expected = givesId ? ProducerIdAndEpoch(producerId: request.producerId, epoch: request.producerEpoch) : nil
-        switch transactions.initProducerId(
+        switch await transactions.initProducerId(
             transactionalId: transactionalId, timeoutMs: request.transactionTimeoutMs, expected: expected) {
         case .success(let producer):
             return InitProducerIdResponse(producerId: producer.producerId, producerEpoch: producer.epoch)

@@ -62,12 +62,7 @@ final class DelayedProduce: @unchecked Sendable {
 
     /// The answer once settled: NONE, NOT_ENOUGH_REPLICAS_AFTER_APPEND, or NOT_LEADER_OR_FOLLOWER.
     private static func outcome(_ wait: Wait) -> ErrorCode? {
-        guard case .leader(let leader) = wait.partition.role else { return .notLeaderOrFollower }
-        let (reached, enough) = leader.acknowledged(
-            requiredOffset: wait.requiredOffset, highWatermark: wait.partition.highWatermark,
-            minInSyncReplicas: wait.minInSyncReplicas)
-        guard reached else { return nil }
-        return enough ? ErrorCode.none : .notEnoughReplicasAfterAppend
+        wait.partition.replicationOutcome(requiredOffset: wait.requiredOffset, minInSyncReplicas: wait.minInSyncReplicas)
     }
 
     private func expire() {

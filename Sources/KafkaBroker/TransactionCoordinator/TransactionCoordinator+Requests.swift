@@ -7,7 +7,7 @@ extension TransactionCoordinator {
     /// every older producer of that id. `expected` is the producer a v3+ client already has.
     public func initProducerId(
         transactionalId: String, timeoutMs: Int32, expected: ProducerIdAndEpoch?
-    ) -> Result<ProducerIdAndEpoch, BrokerError> {
+    ) async -> Result<ProducerIdAndEpoch, BrokerError> {
         guard !transactionalId.isEmpty else {
             return .failure(BrokerError(.invalidRequest, "the transactional id is empty"))
         }
@@ -17,7 +17,7 @@ extension TransactionCoordinator {
                 "transaction timeout \(timeoutMs) ms is outside 1...\(config.maxTimeoutMs) (transaction.max.timeout.ms)"))
         }
         do {
-            let decision = try run(transactionalId) { state, now throws(BrokerError) in
+            let decision = try await run(transactionalId) { state, now throws(BrokerError) in
                 try state.initProducerId(
                     transactionalId, timeoutMs: timeoutMs, expected: expected.map { ($0.producerId, $0.epoch) }, now: now,
                     newProducerId: newProducerId)
@@ -39,9 +39,9 @@ extension TransactionCoordinator {
     /// begins if none is open). Partitions that do not exist are the handler's to refuse.
     public func addPartitions(
         transactionalId: String, producer: ProducerIdAndEpoch, partitions: Set<TopicPartition>
-    ) -> ErrorCode {
+    ) async -> ErrorCode {
         do {
-            return try run(transactionalId) { state, now throws(BrokerError) in
+            return try await run(transactionalId) { state, now throws(BrokerError) in
                 try state.addPartitions(
                     transactionalId, producerId: producer.producerId, producerEpoch: producer.epoch, partitions: partitions,
                     now: now)
@@ -67,9 +67,9 @@ extension TransactionCoordinator {
 
     /// EndTxn: writes PrepareCommit or PrepareAbort, every partition's marker, then the
     /// Complete record; answered once all of it is in the logs.
-    public func endTransaction(transactionalId: String, producer: ProducerIdAndEpoch, commit: Bool) -> ErrorCode {
+    public func endTransaction(transactionalId: String, producer: ProducerIdAndEpoch, commit: Bool) async -> ErrorCode {
         do {
-            let answer = try run(transactionalId) { state, now throws(BrokerError) in
+            let answer = try await run(transactionalId) { state, now throws(BrokerError) in
                 try state.endTransaction(
                     transactionalId, producerId: producer.producerId, producerEpoch: producer.epoch, commit: commit, now: now)
             }.answer

@@ -50,7 +50,10 @@ public final class TransactionCoordinator: Sendable {
             logger.debug("transaction coordinator partition loaded", metadata: [
                 "partition": "\(partition.index)", "records": "\(summary?.records ?? 0)", "failed": "\(summary == nil)",
             ])
-            for transactionalId in (try? runtime.read { $0.preparing }) ?? [] { complete(transactionalId) }
+            let preparing = (try? runtime.read { $0.preparing }) ?? []
+            if !preparing.isEmpty {
+                Task { for transactionalId in preparing { await complete(transactionalId) } }
+            }
         }
         for (partition, _) in applied.followed where partition.topic == name { _ = shards.remove(partition.index) }
         for key in applied.stopped where key.topic == name { _ = shards.remove(key.partition) }
@@ -77,27 +80,44 @@ public final class TransactionCoordinator: Sendable {
         return shard
     }
 
-    /// Runs one decision on the id's shard; when it prepared a commit or abort, writes the
-    /// markers before returning, so a successful EndTxn is complete when it is answered.
+    /// Runs one decision on the id's shard and waits until its record reached the in-sync
+    /// replicas (acks=-1); when it prepared a commit or abort, writes the markers before
+    /// returning, so a successful EndTxn is complete when it is answered.
     func run<Answer: Sendable>(
         _ transactionalId: String,
         _ operation: (TransactionCoordinatorShard, Int64) throws(BrokerError) -> TransactionDecision<Answer>
-    ) throws(BrokerError) -> TransactionDecision<Answer> {
+    ) async throws(BrokerError) -> TransactionDecision<Answer> {
         let now = clock()
-        let decision = try requireShard(for: transactionalId).decide(now: now) { shard throws(BrokerError) in
-            try operation(shard, now)
+        let shard = try requireShard(for: transactionalId)
+        let (decision, end) = try shard.decide(now: now) { state throws(BrokerError) in
+            try operation(state, now)
         }
-        if decision.completeAfter { complete(transactionalId) }
+        if let end { try await replicated(shard, through: end) }
+        if decision.completeAfter { await complete(transactionalId) }
         return decision
+    }
+
+    /// Waits for the transaction log's replicas; a record that cannot reach enough of them
+    /// is answered as Kafka's coordinator does (NOT_COORDINATOR once leadership moved,
+    /// COORDINATOR_NOT_AVAILABLE otherwise: the client retries).
+    func replicated(_ shard: TransactionShardRuntime, through end: Int64) async throws(BrokerError) {
+        let outcome = await shard.partition.waitUntilReplicated(through: end, timeoutMs: config.replicationTimeoutMs)
+        switch outcome {
+        case .none: return
+        case .notLeaderOrFollower:
+            throw BrokerError(.notCoordinator, "this broker no longer leads \(shard.partition.topicPartition)")
+        default:
+            throw BrokerError(.coordinatorNotAvailable, "the transaction log record did not reach the in-sync replicas (\(outcome))")
+        }
     }
 
     /// Writes the markers of a prepared transaction, then its Complete record. A failure
     /// leaves it prepared; the background work retries it.
-    func complete(_ transactionalId: String) {
+    func complete(_ transactionalId: String) async {
         guard let shard = shard(for: transactionalId), let metadata = shard.beginCompletion(transactionalId) else { return }
         defer { shard.endCompletion(transactionalId) }
         let producer = ProducerIdAndEpoch(producerId: metadata.producerId, epoch: metadata.producerEpoch)
-        let failed = markers.writeMarkers(
+        let failed = await markers.writeMarkers(
             producer, coordinatorEpoch: shard.partition.leaderEpoch, commit: metadata.state == .prepareCommit,
             partitions: metadata.partitions)
         guard failed.isEmpty else {
@@ -108,11 +128,12 @@ public final class TransactionCoordinator: Sendable {
             return
         }
         do {
-            _ = try shard.decide(now: clock()) { state in
+            let (_, end) = try shard.decide(now: clock()) { state in
                 TransactionDecision(
                     answer: (), record: state.completion(
                         transactionalId, producerId: producer.producerId, producerEpoch: producer.epoch, now: clock()))
             }
+            if let end { try await replicated(shard, through: end) }
         } catch {
             logger.warning("cannot complete transaction; will retry", metadata: [
                 "transactional_id": "\(transactionalId)", "error": "\(error)",
@@ -127,17 +148,17 @@ public final class TransactionCoordinator: Sendable {
     // MARK: background work
 
     /// Aborts timed-out transactions, retries unfinished completions, expires idle ids.
-    func runBackgroundWork() {
+    func runBackgroundWork() async {
         let now = clock()
         for shard in shards.all where shard.status == .active {
             let (timedOut, preparing) = (try? shard.read { ($0.timedOut(now: now), $0.preparing) }) ?? ([], [])
             for transactionalId in timedOut {
                 logger.info("aborting a timed-out transaction", metadata: ["transactional_id": "\(transactionalId)"])
-                _ = try? run(transactionalId) { state, now in
+                _ = try? await run(transactionalId) { state, now in
                     state.abortTimedOut(transactionalId, now: now) ?? TransactionDecision(answer: .none)
                 }
             }
-            for transactionalId in preparing { complete(transactionalId) }
+            for transactionalId in preparing { await complete(transactionalId) }
             do {
                 try shard.write(now: now) { $0.expired(now: now) }
             } catch {
@@ -153,7 +174,7 @@ public final class TransactionCoordinator: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(interval))
                 guard let self, !Task.isCancelled else { return }
-                self.runBackgroundWork()
+                await self.runBackgroundWork()
             }
         }
         background.withLock { $0 = task }

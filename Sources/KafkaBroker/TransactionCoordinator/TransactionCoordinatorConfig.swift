@@ -9,6 +9,12 @@ public struct TransactionCoordinatorConfig: Sendable, Equatable {
     public var logPartitions: Int32 = 50
     /// transaction.state.log.replication.factor (Kafka: 3; one broker can hold only 1).
     public var logReplicationFactor: Int16 = 1
+    /// transaction.state.log.min.isr: replicas that must hold a transaction log record before
+    /// it is acknowledged (capped at the replica count, as for every topic here).
+    public var logMinIsr: Int = 2
+    /// How long a transaction log record or marker waits for the in-sync replicas (Kafka:
+    /// request.timeout.ms of the coordinator's appends).
+    public var replicationTimeoutMs: Int64 = 30_000
     /// transaction.state.log.segment.bytes.
     public var logSegmentBytes: Int = 104_857_600
     /// transaction.max.timeout.ms: a producer asking for more gets INVALID_TRANSACTION_TIMEOUT.
@@ -27,6 +33,9 @@ public struct TransactionCoordinatorConfig: Sendable, Equatable {
 
     /// Topic configs of `__transaction_state` (Kafka's TransactionLog topic configs).
     public var topicConfigs: [String: String] {
-        ["cleanup.policy": "compact", "segment.bytes": String(logSegmentBytes), "compression.type": "producer"]
+        [
+            "cleanup.policy": "compact", "segment.bytes": String(logSegmentBytes), "compression.type": "producer",
+            "min.insync.replicas": String(logMinIsr), "unclean.leader.election.enable": "false",
+        ]
     }
 }

@@ -115,9 +115,10 @@ final class CoordinatorShardRuntime: Sendable {
 
     /// Ends a transaction on this partition: its marker goes into the log, then its pending
     /// offsets are committed or dropped (Kafka's GroupCoordinator.onTransactionCompleted).
-    func writeTransactionMarker(_ transaction: ProducerIdAndEpoch, coordinatorEpoch: Int32, commit: Bool) throws(BrokerError) {
+    /// Returns the log end after the marker, for the caller to wait for its replication.
+    func writeTransactionMarker(_ transaction: ProducerIdAndEpoch, coordinatorEpoch: Int32, commit: Bool) throws(BrokerError) -> Int64 {
         let now = clock()
-        try slot.withLock { slot throws(BrokerError) in
+        return try slot.withLock { slot throws(BrokerError) -> Int64 in
             try slot.status.requireActive()
             var marker: ByteBuffer
             do {
@@ -127,8 +128,9 @@ final class CoordinatorShardRuntime: Sendable {
             } catch {
                 throw BrokerError(.unknownServerError, "cannot build a transaction marker: \(error)")
             }
-            _ = try append(&marker)
+            let appended = try append(&marker)
             slot.shard.replayEndTransactionMarker(producerId: transaction.producerId, committed: commit)
+            return appended.lastOffset + 1
         }
     }
 

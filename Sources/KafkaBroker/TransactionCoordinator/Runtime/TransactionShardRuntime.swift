@@ -64,18 +64,18 @@ final class TransactionShardRuntime: Sendable {
         }
     }
 
-    /// Computes a decision and, when it has a record, appends and replays it before returning.
+    /// Computes a decision and, when it has a record, appends and replays it before returning;
+    /// with the log end after the record, for the caller to wait for its replication.
     func decide<Answer: Sendable>(
         now: Int64, _ operation: (TransactionCoordinatorShard) throws(BrokerError) -> TransactionDecision<Answer>
-    ) throws(BrokerError) -> TransactionDecision<Answer> {
-        try slot.withLock { slot throws(BrokerError) -> TransactionDecision<Answer> in
+    ) throws(BrokerError) -> (TransactionDecision<Answer>, end: Int64?) {
+        try slot.withLock { slot throws(BrokerError) -> (TransactionDecision<Answer>, end: Int64?) in
             try slot.status.requireActive()
             let decision = try operation(slot.shard)
-            if let record = decision.record {
-                try append([record], now: now)
-                slot.shard.replay(record)
-            }
-            return decision
+            guard let record = decision.record else { return (decision, nil) }
+            let end = try append([record], now: now)
+            slot.shard.replay(record)
+            return (decision, end)
         }
     }
 
@@ -85,7 +85,7 @@ final class TransactionShardRuntime: Sendable {
             try slot.status.requireActive()
             let chosen = records(slot.shard)
             guard !chosen.isEmpty else { return }
-            try append(chosen, now: now)
+            _ = try append(chosen, now: now)
             for record in chosen { slot.shard.replay(record) }
         }
     }
@@ -105,7 +105,8 @@ final class TransactionShardRuntime: Sendable {
         _ = slot.withLock { $0.completing.remove(transactionalId) }
     }
 
-    private func append(_ records: [TransactionLogRecord], now: Int64) throws(BrokerError) {
+    /// Appends the records as one batch; the log end after them.
+    private func append(_ records: [TransactionLogRecord], now: Int64) throws(BrokerError) -> Int64 {
         var builder = RecordBatchBuilder()
         for record in records {
             builder.append(key: record.encodeKey(), value: record.encodeValue(), timestamp: now)
@@ -117,7 +118,7 @@ final class TransactionShardRuntime: Sendable {
             throw BrokerError(.unknownServerError, "cannot build a transaction log batch: \(error)")
         }
         do {
-            _ = try partition.appendAsLeader(&batch, logAppendTime: nil)
+            return try partition.appendAsLeader(&batch, logAppendTime: nil).lastOffset + 1
         } catch {
             logger.warning("cannot append transaction log records", metadata: ["error": "\(error)"])
             throw BrokerError(CoordinatorStatus.coordinatorError(for: error.code), error.message)
