@@ -219,6 +219,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LocalClusterTests",
+            dependencies: [
+                "LocalCluster", "TestSupport", "KafkaClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "KafkaClientTests",
             dependencies: [
                 "KafkaClient", "TestSupport",

@@ -73,7 +73,7 @@ public struct ClusterHealth: Sendable, Equatable {
             if underReplicated.count <= limit {
                 text += "; under-replicated: " + underReplicated.map(\.description).joined(separator: "; ")
             } else {
-                text += "; \(underReplicated.count) under-replicated, e.g. " + underReplicated.prefix(limit).map(\.description).joined(separator: "; ")
+                text += "; \(underReplicated.count) under-replicated, e.g. " + underReplicated.prefix(3).map(\.description).joined(separator: "; ")
             }
         }
         return text

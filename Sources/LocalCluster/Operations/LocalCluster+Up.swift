@@ -27,12 +27,13 @@ extension LocalCluster {
             self.startTimeout = startTimeout
         }
 
-        /// Replication like production (3, min ISR 2), or as much as fewer brokers allow.
+        /// Brokers under zookeeper.connect default to production's replication (3, min ISR 2);
+        /// fewer brokers than that get as much as they can hold.
         var replicationSettings: [String: String] {
-            let factor = min(brokers, 3)
+            guard brokers < 3 else { return [:] }
             return [
-                "default.replication.factor": "\(factor)", "min.insync.replicas": "\(max(1, factor - 1))",
-                "offsets.topic.replication.factor": "\(factor)", "transaction.state.log.replication.factor": "\(factor)",
+                "default.replication.factor": "\(brokers)", "min.insync.replicas": "\(max(1, brokers - 1))",
+                "offsets.topic.replication.factor": "\(brokers)", "transaction.state.log.replication.factor": "\(brokers)",
             ]
         }
     }

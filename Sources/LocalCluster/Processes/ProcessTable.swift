@@ -71,3 +71,16 @@ public enum ProcessTable {
         _ = await waitForExit(pid, timeout: .seconds(10))
     }
 }
+
+extension ProcessTable {
+    /// `waitForExit` for synchronous callers (a test's deinit): polls every 20 ms.
+    @discardableResult
+    public static func waitForExitBlocking(_ pid: Int32, timeout: Duration) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while isAlive(pid) {
+            if ContinuousClock.now >= deadline { return false }
+            usleep(20_000)
+        }
+        return true
+    }
+}

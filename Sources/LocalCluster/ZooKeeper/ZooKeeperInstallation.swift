@@ -20,11 +20,11 @@ public enum ZooKeeperInstallation {
 
     /// Fails with the command that fixes it when the package (or java) is missing.
     @discardableResult
-    public static func require() throws -> String {
+    public static func require(jar: String = jar, java: String? = javaPath()) throws -> String {
         guard FileManager.default.fileExists(atPath: jar) else {
             throw LocalClusterError("ZooKeeper is not installed (\(jar) is missing); install it with `apt-get install zookeeper`.")
         }
-        guard let java = javaPath() else {
+        guard let java else {
             throw LocalClusterError("java is not installed; install it with `apt-get install zookeeper` (it pulls in a JRE).")
         }
         return java
