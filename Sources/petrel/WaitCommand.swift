@@ -33,6 +33,9 @@ struct WaitCommand: AsyncParsableCommand {
     private func target(_ cluster: LocalCluster) throws -> ClusterWaiter {
         if bootstrap == nil, local.dir != nil || FileManager.default.fileExists(atPath: ClusterState.path(in: cluster.directory)) {
             let state = try CLIError.wrap { try cluster.requireState() }
+            guard state.isAnythingRunning else {
+                throw CLIError("No process of the cluster in \(cluster.directory) is running; start it with `petrel cluster up --dir \(cluster.directory)`.")
+            }
             return ClusterWaiter(
                 bootstrap: state.brokers.map { BrokerAddress(host: "127.0.0.1", port: $0.port) },
                 expected: Set(state.brokers.map(\.id)))

@@ -32,17 +32,21 @@ import TestSupport
         #expect(created.replicationFactor == 3)
         let acked = AcknowledgedValues()
         let producer = Task { await Records.produceUntilCancelled(client, topic: topic, partitions: 3, into: acked) }
-        while acked.all.count < 30 { try await Task.sleep(for: .milliseconds(20)) }
+        defer { producer.cancel() }
+        try await Records.waitUntil("30 acknowledged records") { acked.all.count >= 30 }
 
         // Kill the leader of partition 0 while the producer runs; it comes back with its data.
         let leader = try #require(try await client.topicMetadata(topic, forceRefresh: true).partition(0)?.leader)
+        let oldPid = try #require(state.brokers.first { $0.id == leader }?.pid)
         let fail = try await fixture.petrel(["fail", "--broker", "\(leader)"] + fixture.dirArguments)
-        #expect(fail.stdout.contains("killed broker \(leader)"))
+        #expect(fail.stdout.contains("killed broker \(leader) (pid \(oldPid), SIGKILL)"))
         #expect(fail.stdout.contains("broker \(leader) is registered again"))
+        let restarted = try #require(try fixture.state().brokers.first { $0.id == leader })
+        #expect(restarted.pid != oldPid && restarted.isRunning && !ProcessTable.isAlive(oldPid))
         let before = acked.all.count
         let wait = try await fixture.petrel(["wait", "--timeout", "120"] + fixture.dirArguments)
         #expect(wait.stdout.contains("ready after"))
-        while acked.all.count < before + 30 { try await Task.sleep(for: .milliseconds(20)) }
+        try await Records.waitUntil("30 more acknowledged records after the failover") { acked.all.count >= before + 30 }
         producer.cancel()
         await producer.value
         try await expectReadable(acked.all, client: client, topic: topic)
@@ -50,8 +54,11 @@ import TestSupport
         // An empty replacement under another broker's id re-replicates every partition.
         state = try fixture.state()
         let victim = try #require(state.brokers.first { $0.id != leader })
+        let marker = victim.dataDirectory + "/left-by-the-test"
+        #expect(FileManager.default.createFile(atPath: marker, contents: Data("x".utf8)))
         let catastrophic = try await fixture.petrel(["fail", "--broker", "\(victim.id)", "--catastrophic"] + fixture.dirArguments)
         #expect(catastrophic.stdout.contains("wiped broker \(victim.id)'s data"))
+        #expect(!FileManager.default.fileExists(atPath: marker))
         try await fixture.petrel(["wait", "--timeout", "120"] + fixture.dirArguments)
         let witness = try #require(state.brokers.first { $0.id != victim.id })
         for partition in 0..<3 {

@@ -34,6 +34,9 @@ extension LocalCluster {
             let others = state.zookeeper.filter { $0.id != victim.id && $0.isRunning }
             if others.isEmpty {
                 say("no ZooKeeper server is left: brokers keep serving what they know but cannot change metadata")
+            } else if Self.serving(others) {
+                let modes = others.map { "\($0.id): \($0.mode() ?? "?")" }.joined(separator: ", ")
+                say("the others still serve (\(modes))")
             } else if await waitForQuorum(others, timeout: .seconds(30)) {
                 let modes = others.map { "\($0.id): \($0.mode() ?? "?")" }.joined(separator: ", ")
                 say("the others serve again after \(Timestamp.seconds(killedAt.duration(to: clock.now))) (\(modes))")
@@ -54,10 +57,15 @@ extension LocalCluster {
     private func waitForQuorum(_ nodes: [ZooKeeperNode], timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let modes = nodes.compactMap { $0.mode() }
-            if modes.count == nodes.count, modes.contains("leader") || modes.contains("standalone") { return true }
+            if Self.serving(nodes) { return true }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return false
+    }
+
+    /// Every one of `nodes` serves, one of them as leader (or standalone).
+    private static func serving(_ nodes: [ZooKeeperNode]) -> Bool {
+        let modes = nodes.compactMap { $0.mode() }
+        return modes.count == nodes.count && (modes.contains("leader") || modes.contains("standalone"))
     }
 }

@@ -110,6 +110,15 @@ final class AcknowledgedValues: @unchecked Sendable {
 }
 
 enum Records {
+    /// Polls `condition` until it holds; fails the test after `timeout` instead of hanging it.
+    static func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw TestSupportError("no \(what) within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Every value in `topic`'s partitions, from the earliest offset to the high watermark.
     static func readAll(_ client: KafkaClient, topic: String, partitions: Int32) async throws -> [String] {
         var values: [String] = []
