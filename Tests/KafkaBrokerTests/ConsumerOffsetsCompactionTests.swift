@@ -20,7 +20,7 @@ import Testing
         // The cache shows the change first; the logs get it when this broker applies it.
         try await BrokerFixture.waitFor("the new segment size on the log") { offsets.log.config.segmentBytes == 1024 ? true : nil }
         for offset in Int64(1)...200 {
-            let response = fixture.offsetCommit.response(to: Shard.commit("g", [("t", 0, offset), ("t", 1, offset * 2)]), version: 8)
+            let response = await fixture.offsetCommit.response(to: Shard.commit("g", [("t", 0, offset), ("t", 1, offset * 2)]), version: 8)
             #expect(Shard.codes(response) == [0, 0])
         }
         let log = try #require(fixture.topics.partition(topic: "__consumer_offsets", index: 0)?.log)

@@ -30,11 +30,11 @@ import Testing
         try await fixture.createTopic(name: "t2", partitions: 1)
         // The restart test's commit: generation -1, empty member id, no JoinGroup (v9 as librdkafka).
         let request = Shard.commit("g", [("t1", 0, 17), ("t1", 1, 5), ("t2", 0, 99)], metadata: "meta-g", epoch: 4)
-        let response = fixture.offsetCommit.response(to: request, version: 9)
+        let response = await fixture.offsetCommit.response(to: request, version: 9)
         #expect(Shard.codes(response) == [0, 0, 0])
         // Another group in (most likely) another partition, then one replaced offset.
-        _ = fixture.offsetCommit.response(to: Shard.commit("other", [("t1", 2, 1)]), version: 3)
-        _ = fixture.offsetCommit.response(to: Shard.commit("other", [("t1", 2, 2)]), version: 3)
+        _ = await fixture.offsetCommit.response(to: Shard.commit("other", [("t1", 2, 1)]), version: 3)
+        _ = await fixture.offsetCommit.response(to: Shard.commit("other", [("t1", 2, 2)]), version: 3)
         let before = fixture.fetch("g", [("t1", [0, 1, 2]), ("t2", [0])])
         #expect(before == ["t1-0": 17, "t1-1": 5, "t1-2": -1, "t2-0": 99])
         let partition = fixture.coordinator.partitionFor(groupId: "g")
@@ -56,7 +56,7 @@ import Testing
         try await fixture.createTopic(name: "t", partitions: 2)
         let owner = fixture.coordinator.partitionFor(groupId: "g")
         let log = try #require(fixture.topics.partition(topic: "__consumer_offsets", index: owner)).log
-        _ = fixture.offsetCommit.response(to: Shard.commit("g", [("t", 0, 1), ("t", 1, 2)]), version: 8)
+        _ = await fixture.offsetCommit.response(to: Shard.commit("g", [("t", 0, 1), ("t", 1, 2)]), version: 8)
         #expect(log.logEndOffset == 2)
         let read = try log.read(from: 0, maxBytes: 1 << 20, maxOffset: .max, minOneBatch: true)
         var batches = RecordBatchIterator(try read.readBytes())
@@ -74,7 +74,7 @@ import Testing
         let fixture = try await GroupCoordinatorFixture.make()
         try await fixture.createTopic(name: "t", partitions: 1)
         let owner = fixture.coordinator.partitionFor(groupId: "never")
-        let response = fixture.offsetCommit.response(to: Shard.commit("never", generation: 5, member: "m", [("t", 0, 3)]), version: 7)
+        let response = await fixture.offsetCommit.response(to: Shard.commit("never", generation: 5, member: "m", [("t", 0, 3)]), version: 7)
         #expect(Shard.codes(response) == [ErrorCode.illegalGeneration.rawValue])
         #expect(fixture.topics.partition(topic: "__consumer_offsets", index: owner)?.log.logEndOffset == 0)
         try await fixture.restart(clean: false)
@@ -84,7 +84,7 @@ import Testing
     @Test func existingTopicKeepsItsPartitionCount() async throws {
         let fixture = try await GroupCoordinatorFixture.make(partitions: 3)
         try await fixture.createTopic(name: "t", partitions: 1)
-        _ = fixture.offsetCommit.response(to: Shard.commit("my-group", [("t", 0, 8)]), version: 8)
+        _ = await fixture.offsetCommit.response(to: Shard.commit("my-group", [("t", 0, 8)]), version: 8)
         // The config now says 50, but groups must stay where they were written.
         try await fixture.restart(clean: true, config: GroupCoordinatorConfig())
         #expect(fixture.coordinator.partitionCount == 3)
@@ -149,7 +149,7 @@ import Testing
         _ = try partition.appendAsLeader(&batch, logAppendTime: nil)
         try await fixture.restart(clean: true)
         #expect(!fixture.coordinator.isActive(groupId: "g"))
-        let response = fixture.offsetCommit.response(to: Shard.commit("g", [("t", 0, 1)]), version: 8)
+        let response = await fixture.offsetCommit.response(to: Shard.commit("g", [("t", 0, 1)]), version: 8)
         #expect(Shard.codes(response) == [ErrorCode.coordinatorNotAvailable.rawValue])
         // FindCoordinator routes by leadership, as Kafka's does: it names this broker, the
         // partition's leader, and the failed shard refuses the group's own requests.
@@ -159,6 +159,6 @@ import Testing
         #expect(fetched.topics.first?.partitions.first?.errorCode == ErrorCode.coordinatorNotAvailable.rawValue)
         // Groups of other partitions are unaffected.
         let other = try #require((0..<1000).lazy.map { "g\($0)" }.first { fixture.coordinator.partitionFor(groupId: $0) != owner })
-        #expect(Shard.codes(fixture.offsetCommit.response(to: Shard.commit(other, [("t", 0, 1)]), version: 8)) == [0])
+        #expect(Shard.codes(await fixture.offsetCommit.response(to: Shard.commit(other, [("t", 0, 1)]), version: 8)) == [0])
     }
 }

@@ -47,7 +47,7 @@ import Testing
 
         let commit = try Self.request("librdkafka-OffsetCommit-v9-request.bin", as: OffsetCommitRequest.self, version: 9, flexibleHeader: true)
         #expect(commit.groupId == "golden-group" && commit.generationIdOrMemberEpoch == -1 && commit.memberId.isEmpty)
-        let committed = try Self.roundTrip(fixture.offsetCommit.response(to: commit, version: 9), version: 9)
+        let committed = try Self.roundTrip(await fixture.offsetCommit.response(to: commit, version: 9), version: 9)
         #expect(committed.topics.map(\.name) == ["golden"])
         #expect(committed.topics.first?.partitions.map(\.errorCode) == [0])
 

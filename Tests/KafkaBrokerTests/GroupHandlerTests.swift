@@ -32,7 +32,7 @@ import Testing
         let joined = try await GroupCoordinatorRuntimeTests.joinNew(fixture.coordinator, "live", suffix: "a").get()
         _ = try await GroupCoordinatorRuntimeTests.sync(fixture.coordinator, "live", joined.memberId, 1, ["t": [0]]).get()
         try await fixture.createTopic(name: "t", partitions: 1)
-        _ = fixture.offsetCommit.response(to: GroupCoordinatorShardTests.commit("offsets-only", [("t", 0, 3)]), version: 8)
+        _ = await fixture.offsetCommit.response(to: GroupCoordinatorShardTests.commit("offsets-only", [("t", 0, 3)]), version: 8)
 
         let all = fixture.coordinator.listGroups(statesFilter: [], typesFilter: [])
         #expect(all.groups.map(\.groupId) == ["live", "offsets-only"])

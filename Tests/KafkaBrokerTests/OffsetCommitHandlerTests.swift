@@ -14,7 +14,7 @@ import Testing
         let fixture = try await GroupCoordinatorFixture.make()
         try await fixture.createTopic(name: "t", partitions: 2)
         let request = Shard.commit("g", [("t", 0, 1), ("missing", 0, 2), ("t", 7, 3), ("t", 1, 4)])
-        let response = fixture.offsetCommit.response(to: request, version: 8)
+        let response = await fixture.offsetCommit.response(to: request, version: 8)
         #expect(Self.answers(response) == ["t-0:0", "t-7:3", "t-1:0", "missing-0:3"])
         #expect(fixture.fetch("g", [("t", [0, 1, 7]), ("missing", [0])]) == ["t-0": 1, "t-1": 4, "t-7": -1, "missing-0": -1])
     }
@@ -23,7 +23,7 @@ import Testing
         let fixture = try await GroupCoordinatorFixture.make()
         // Generation 5 for a group that does not exist would be ILLEGAL_GENERATION, but no
         // partition is known, so only UNKNOWN_TOPIC_OR_PARTITION comes back, as in Kafka.
-        let response = fixture.offsetCommit.response(to: Shard.commit("g", generation: 5, member: "m", [("nope", 0, 1)]), version: 5)
+        let response = await fixture.offsetCommit.response(to: Shard.commit("g", generation: 5, member: "m", [("nope", 0, 1)]), version: 5)
         #expect(Self.answers(response) == ["nope-0:3"])
     }
 
@@ -33,13 +33,13 @@ import Testing
         let fixture = try await GroupCoordinatorFixture.make()
         try await fixture.createTopic(name: "t", partitions: 1)
         for version in Int16(1)...7 {
-            let neverExisted = fixture.offsetCommit.response(to: Shard.commit("never", generation: 5, member: "m", [("t", 0, 3)]), version: version)
+            let neverExisted = await fixture.offsetCommit.response(to: Shard.commit("never", generation: 5, member: "m", [("t", 0, 3)]), version: version)
             #expect(Self.answers(neverExisted) == ["t-0:22"], "v\(version)")
         }
         #expect(fixture.fetch("never", [("t", [0])]) == ["t-0": -1])
         // A simple group exists once something committed outside group management.
-        #expect(Self.answers(fixture.offsetCommit.response(to: Shard.commit("g", [("t", 0, 1)]), version: 7)) == ["t-0:0"])
-        let wrong = fixture.offsetCommit.response(to: Shard.commit("g", generation: 987_654, member: "no-such-member", [("t", 0, 9)]), version: 7)
+        #expect(Self.answers(await fixture.offsetCommit.response(to: Shard.commit("g", [("t", 0, 1)]), version: 7)) == ["t-0:0"])
+        let wrong = await fixture.offsetCommit.response(to: Shard.commit("g", generation: 987_654, member: "no-such-member", [("t", 0, 9)]), version: 7)
         #expect(Self.answers(wrong) == ["t-0:25"])
         #expect(fixture.fetch("g", [("t", [0])]) == ["t-0": 1])
     }
@@ -48,7 +48,7 @@ import Testing
         let fixture = try await GroupCoordinatorFixture.make()
         try await fixture.createTopic(name: "t", partitions: 1)
         for version in Int16(0)...9 {
-            let response = fixture.offsetCommit.response(to: Shard.commit("g\(version)", [("t", 0, Int64(version) + 100)]), version: version)
+            let response = await fixture.offsetCommit.response(to: Shard.commit("g\(version)", [("t", 0, Int64(version) + 100)]), version: version)
             #expect(Self.answers(response) == ["t-0:0"], "v\(version)")
             #expect(fixture.fetch("g\(version)", [("t", [0])]) == ["t-0": Int64(version) + 100])
         }

@@ -10,7 +10,7 @@ import Testing
     static func committed(_ fixture: GroupCoordinatorFixture) async throws -> GroupCoordinatorFixture {
         try await fixture.createTopic(name: "t", partitions: 2)
         let request = Shard.commit("g", [("t", 0, 10), ("t", 1, 11)], metadata: "md", epoch: 6)
-        #expect(Shard.codes(fixture.offsetCommit.response(to: request, version: 8)) == [0, 0])
+        #expect(Shard.codes(await fixture.offsetCommit.response(to: request, version: 8)) == [0, 0])
         return fixture
     }
 

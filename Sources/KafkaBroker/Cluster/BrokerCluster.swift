@@ -22,6 +22,9 @@ public final class BrokerCluster: Sendable {
         public var controlledShutdown: Bool
         public var controlledShutdownRetries: Int
         public var controlledShutdownBackoffMs: Int64
+        /// How long a starting broker waits for a previous session's registration of its id to
+        /// expire (a restart right after kill -9).
+        public var registrationWaitMs: Int64 = 30_000
 
         public init(
             registration: BrokerRegistration, controller: ControllerConfig, connect: @escaping ClusterNode.Connect,
@@ -80,11 +83,7 @@ public final class BrokerCluster: Sendable {
     /// Joins the cluster and applies the first metadata image before returning.
     public func start() async throws(BrokerError) {
         let events = node.events
-        do {
-            try await node.start()
-        } catch {
-            throw BrokerError(error.code, "cannot join the cluster: \(error)")
-        }
+        try await join()
         let (ready, readyContinuation) = AsyncStream<Void>.makeStream()
         let task = Task { [weak self] in
             var first = true
@@ -102,6 +101,30 @@ public final class BrokerCluster: Sendable {
         }
         follower.withLock { $0 = task }
         for await _ in ready { break }
+    }
+
+    /// Registers this broker. A broker killed moments ago still holds its registration until
+    /// its metadata session expires: a restart waits for that (up to registrationWaitMs)
+    /// instead of failing, as Kafka's would.
+    private func join() async throws(BrokerError) {
+        let deadline = ContinuousClock.now + .milliseconds(settings.registrationWaitMs)
+        var waiting = false
+        while true {
+            do {
+                try await node.start()
+                return
+            } catch where error.reason == .brokerIDInUse && ContinuousClock.now < deadline {
+                if !waiting {
+                    waiting = true
+                    logger.warning("broker id still registered by a previous session; waiting for it to expire", metadata: [
+                        "broker": "\(brokerId)", "wait_ms": "\(settings.registrationWaitMs)",
+                    ])
+                }
+                try? await Task.sleep(for: .milliseconds(250))
+            } catch {
+                throw BrokerError(error.code, "cannot join the cluster: \(error)")
+            }
+        }
     }
 
     /// Applies the follower's image, then every update to it, until the session ends.

@@ -40,6 +40,7 @@ extension BrokerConfig {
         c.offsetsLoadBufferBytes = Int(int("offsets.load.buffer.size") ?? 5_242_880)
         c.offsetsRetentionMs = (int("offsets.retention.minutes") ?? 10080) &* 60_000
         c.offsetsRetentionCheckIntervalMs = int("offsets.retention.check.interval.ms") ?? 600_000
+        c.offsetCommitTimeoutMs = int("offsets.commit.timeout.ms") ?? 5000
         c.initialRebalanceDelayMs = Int64(groupInitialRebalanceDelayMs)
         c.minSessionTimeoutMs = Int32(truncatingIfNeeded: int("group.min.session.timeout.ms") ?? 6000)
         c.maxSessionTimeoutMs = Int32(truncatingIfNeeded: int("group.max.session.timeout.ms") ?? 1_800_000)

@@ -109,6 +109,9 @@ public enum BrokerConfigDefinitions {
             "offsets.retention.check.interval.ms", .long, default: "600000", .atLeast(1),
             doc: "How often expired offsets are looked for."),
         broker(
+            "offsets.commit.timeout.ms", .int, default: "5000", .atLeast(1),
+            doc: "How long an offset commit waits for the in-sync replicas of __consumer_offsets."),
+        broker(
             "group.consumer.session.timeout.ms", .int, default: "45000", .atLeast(1),
             doc: "Session timeout of members of consumer-protocol (KIP-848) groups."),
         broker(

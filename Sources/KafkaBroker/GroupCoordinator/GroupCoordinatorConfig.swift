@@ -44,10 +44,17 @@ public struct GroupCoordinatorConfig: Sendable, Equatable {
     /// group.consumer.max.size.
     public var consumerGroupMaxSize: Int = Int(Int32.max)
 
+    /// offsets.commit.timeout.ms: how long a commit waits for the in-sync replicas of
+    /// `__consumer_offsets` (Kafka's offsets.commit.required.acks is -1).
+    public var offsetCommitTimeoutMs: Int64 = 5000
+
     public init() {}
 
     /// Topic configs of `__consumer_offsets` (Kafka's GroupCoordinator.groupMetadataTopicConfigs).
     public var topicConfigs: [String: String] {
-        ["cleanup.policy": "compact", "segment.bytes": String(offsetsTopicSegmentBytes), "compression.type": "producer"]
+        [
+            "cleanup.policy": "compact", "segment.bytes": String(offsetsTopicSegmentBytes), "compression.type": "producer",
+            "unclean.leader.election.enable": "false",
+        ]
     }
 }

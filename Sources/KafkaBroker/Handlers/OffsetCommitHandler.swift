@@ -5,17 +5,17 @@ import KafkaProtocol
 /// which validates the group and member and appends one batch before answering. v0 (which Kafka
 /// kept in ZooKeeper) is stored like the others; v9's member epoch is treated as a classic
 /// generation until KIP-848 groups exist.
-struct OffsetCommitHandler: ApiHandler {
+struct OffsetCommitHandler: AsyncApiHandler {
     typealias Request = OffsetCommitRequest
     let versions: ClosedRange<Int16> = 0...9
     let topics: TopicRegistry
     let groups: GroupCoordinator
 
-    func handle(_ request: OffsetCommitRequest, context: RequestContext) -> HandlerResult<OffsetCommitResponse> {
-        .respond(response(to: request, version: context.apiVersion))
+    func handle(_ request: OffsetCommitRequest, context: RequestContext) async -> OffsetCommitResponse {
+        await response(to: request, version: context.apiVersion)
     }
 
-    func response(to request: OffsetCommitRequest, version: Int16) -> OffsetCommitResponse {
+    func response(to request: OffsetCommitRequest, version: Int16) async -> OffsetCommitResponse {
         var known = request
         known.topics = []
         // Per request topic, which of its partitions exist (in request order).
@@ -28,7 +28,18 @@ struct OffsetCommitHandler: ApiHandler {
             let kept = zip(topic.partitions, flags).compactMap { $1 ? $0 : nil }
             if !kept.isEmpty { known.topics.append(.init(name: topic.name, partitions: kept)) }
         }
-        let committed = known.topics.isEmpty ? OffsetCommitResponse() : groups.commitOffsets(known, apiVersion: version)
+        var committed = known.topics.isEmpty ? OffsetCommitResponse() : groups.commitOffsets(known, apiVersion: version)
+        // Answered once the commit reached the in-sync replicas.
+        if committed.topics.contains(where: { $0.partitions.contains { $0.errorCode == 0 } }) {
+            let replicated = await groups.awaitReplication(groupId: request.groupId)
+            if replicated != .none {
+                for t in committed.topics.indices {
+                    for p in committed.topics[t].partitions.indices where committed.topics[t].partitions[p].errorCode == 0 {
+                        committed.topics[t].partitions[p].errorCode = replicated.rawValue
+                    }
+                }
+            }
+        }
         return Self.merge(request: request, exists: exists, committed: committed)
     }
 
