@@ -102,10 +102,21 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
+        // A multi-process cluster on this machine (ZooKeeper from Debian's package, detached
+        // `petrel broker` processes): what `petrel cluster up/down`, `fail` and `wait` do.
+        .target(
+            name: "LocalCluster",
+            dependencies: [
+                "KafkaClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: [
-                "KafkaProtocol", "KafkaClient", "KafkaBroker", "LogStorage",
+                "KafkaProtocol", "KafkaClient", "KafkaBroker", "LogStorage", "LocalCluster",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -115,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "petrel",
             dependencies: [
-                "Cluster",
+                "Cluster", "LocalCluster",
                 "KafkaBroker", "KafkaClient", "KafkaProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -204,6 +215,14 @@ let package = Package(
                 "Cluster", "TestSupport", "ZooKeeperClient", "KafkaProtocol", "LogStorage",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LocalClusterTests",
+            dependencies: [
+                "LocalCluster", "TestSupport", "KafkaClient",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import LocalCluster
 
 /// A real `petrel broker` process for integration tests: free port, temp data dir, SIGTERM or
 /// SIGKILL, restart on the same port and data.
@@ -100,36 +101,10 @@ public enum TempDirectory {
     }
 }
 
+/// Loopback ports for tests; LocalCluster's `LoopbackPort` does the socket work.
 public enum FreePort {
     /// Binds port 0 on loopback and returns what the kernel picked.
-    public static func pick() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestSupportError("socket() failed") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard bound else { throw TestSupportError("bind() failed") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
+    public static func pick() throws -> Int { try LoopbackPort.pickFree() }
 
-    public static func isListening(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
+    public static func isListening(_ port: Int) -> Bool { LoopbackPort.isListening(port) }
 }

@@ -2,6 +2,7 @@ import Foundation
 import KafkaClient
 import NIOCore
 import Testing
+import TestSupport
 
 /// A runtime failure of a `topics:*` command: non-zero exit, exactly one line on stderr that
 /// is one sentence (no usage dump, no backtrace).

@@ -1,48 +1,45 @@
 import Foundation
 
-/// Runs the built `petrel` binary: $PETREL_BIN, else .build/debug/petrel next to this package.
-enum PetrelCLI {
-    static let path: String? = {
-        let env = ProcessInfo.processInfo.environment
-        if let bin = env["PETREL_BIN"], FileManager.default.isExecutableFile(atPath: bin) { return bin }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let candidate = root.appendingPathComponent(".build/debug/petrel").path
-        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+/// Runs the built `petrel` binary (`BrokerProcess.binary`: $PETREL_BIN, else .build/debug/petrel
+/// next to this package) as a user would, its output in files readable while it runs.
+public enum PetrelCLI {
+    public static let path: String? = {
+        let binary = BrokerProcess.binary
+        return FileManager.default.isExecutableFile(atPath: binary) ? binary : nil
     }()
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
 
         /// stderr without surrounding whitespace, split into lines.
-        var errorLines: [String] {
+        public var errorLines: [String] {
             stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         }
     }
 
     /// Runs to completion (or kills it after `timeout`). KAFKA_URL is cleared unless given.
-    static func run(_ arguments: [String], kafkaURL: String? = nil, timeout: Duration = .seconds(30)) async throws -> Result {
+    public static func run(_ arguments: [String], kafkaURL: String? = nil, timeout: Duration = .seconds(30)) async throws -> Result {
         let process = try start(arguments, kafkaURL: kafkaURL)
         let deadline = ContinuousClock.now + timeout
         while process.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         if process.process.isRunning {
             process.kill()
-            throw TestError("petrel \(arguments.joined(separator: " ")) did not finish in \(timeout)")
+            throw TestSupportError("petrel \(arguments.joined(separator: " ")) did not finish in \(timeout)")
         }
         return Result(status: process.process.terminationStatus, stdout: process.stdout(), stderr: process.stderr())
     }
 
-    static func start(_ arguments: [String], kafkaURL: String? = nil) throws -> Running {
-        guard let path else { throw TestError("petrel binary not built") }
+    public static func start(_ arguments: [String], kafkaURL: String? = nil) throws -> Running {
+        guard let path else { throw TestSupportError("petrel binary not built") }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["KAFKA_URL"] = kafkaURL
         p.environment = env
-        let dir = try TestDirs.make(prefix: "petrel-cli-")
+        let dir = try TempDirectory.make(prefix: "petrel-cli-")
         let out = dir + "/stdout"
         let err = dir + "/stderr"
         _ = FileManager.default.createFile(atPath: out, contents: nil)
@@ -55,10 +52,10 @@ enum PetrelCLI {
     }
 
     /// A petrel process whose output goes to files, readable while it runs.
-    final class Running: @unchecked Sendable {
-        let process: Process
-        let stdoutPath: String
-        let stderrPath: String
+    public final class Running: @unchecked Sendable {
+        public let process: Process
+        public let stdoutPath: String
+        public let stderrPath: String
 
         init(process: Process, stdoutPath: String, stderrPath: String) {
             self.process = process
@@ -66,11 +63,11 @@ enum PetrelCLI {
             self.stderrPath = stderrPath
         }
 
-        func stdout() -> String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
-        func stderr() -> String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+        public func stdout() -> String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+        public func stderr() -> String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
         /// Polls until `predicate` holds for the output or the time is up.
-        func waitFor(
+        public func waitFor(
             _ what: String, timeout: Duration = .seconds(15), _ predicate: (_ stdout: String, _ stderr: String) -> Bool
         ) async throws {
             let deadline = ContinuousClock.now + timeout
@@ -79,10 +76,10 @@ enum PetrelCLI {
                 if !process.isRunning { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            throw TestError("petrel never showed \(what); stdout: \(stdout()) stderr: \(stderr())")
+            throw TestSupportError("petrel never showed \(what); stdout: \(stdout()) stderr: \(stderr())")
         }
 
-        func kill() {
+        public func kill() {
             if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         }
 
