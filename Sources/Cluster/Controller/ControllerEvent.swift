@@ -22,7 +22,7 @@ public enum ControllerEvent: Sendable {
     case controlledShutdownRequested(brokerID: Int32, brokerEpoch: Int64, requestID: UInt64)
     /// An admin asks for leader elections (ElectLeaders). Answered by
     /// `.answerElectLeaders(requestID, ...)` once the new leaders are written.
-    case electLeadersRequested(ElectLeadersRequest, requestID: UInt64)
+    case electLeadersRequested(LeaderElectionRequest, requestID: UInt64)
     /// leader.imbalance.check.interval.seconds passed.
     case preferredLeaderCheck
     /// The store's answer to `.write(batchID, ...)`.
@@ -42,7 +42,7 @@ public enum ControllerAction: Sendable {
     case reload([TopicPartition])
     case answerIsrChange(requestID: UInt64, IsrChangeResult)
     case answerControlledShutdown(requestID: UInt64, Result<[TopicPartition], ClusterError>)
-    case answerElectLeaders(requestID: UInt64, ElectLeadersResult)
+    case answerElectLeaders(requestID: UInt64, LeaderElectionResult)
     /// Write the topic's assignment (reassignments completed: RS = TRS), conditional on its
     /// version and fenced, then report `.assignmentWritten`. One per topic at a time.
     case writeAssignment(TopicAssignment, fence: ControllerFence)

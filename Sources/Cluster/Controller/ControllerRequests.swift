@@ -71,7 +71,7 @@ public struct BrokerNotification: Sendable, Hashable {
 
 /// An admin's leader election (Kafka's ElectLeaders): preferred replicas, or any live replica
 /// for partitions without a live leader (unclean). `partitions` nil: every partition.
-public struct ElectLeadersRequest: Sendable, Hashable {
+public struct LeaderElectionRequest: Sendable, Hashable {
     /// Kafka's ElectionType.
     public enum ElectionType: Int8, Sendable, Hashable {
         case preferred = 0
@@ -90,4 +90,4 @@ public struct ElectLeadersRequest: Sendable, Hashable {
 /// Per partition: the leader elected (written) or why not, with Kafka's codes:
 /// ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE, ELIGIBLE_LEADERS_NOT_AVAILABLE,
 /// UNKNOWN_TOPIC_OR_PARTITION; the whole request fails with NOT_CONTROLLER.
-public typealias ElectLeadersResult = Result<[TopicPartition: Result<Int32, ClusterError>], ClusterError>
+public typealias LeaderElectionResult = Result<[TopicPartition: Result<Int32, ClusterError>], ClusterError>

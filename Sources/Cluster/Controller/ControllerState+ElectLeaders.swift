@@ -9,7 +9,7 @@ import LogStorage
 extension ControllerState {
     struct PendingElection {
         var requestID: UInt64
-        var type: ElectLeadersRequest.ElectionType
+        var type: LeaderElectionRequest.ElectionType
         var results: [TopicPartition: Result<Int32, ClusterError>] = [:]
         /// Partitions not answered yet.
         var open: [TopicPartition]
@@ -38,7 +38,7 @@ extension ControllerState {
     }
 
     /// Queues an election request, or answers at once when this broker is not the controller.
-    mutating func electLeadersRequested(_ request: ElectLeadersRequest, requestID: UInt64) -> ControllerAction? {
+    mutating func electLeadersRequested(_ request: LeaderElectionRequest, requestID: UInt64) -> ControllerAction? {
         guard isActive else {
             return .answerElectLeaders(requestID: requestID, .failure(.notController("broker \(config.brokerID) is not the controller")))
         }
@@ -90,7 +90,7 @@ extension ControllerState {
         return writing
     }
 
-    func electionDecision(_ partition: TopicPartition, type: ElectLeadersRequest.ElectionType) -> ElectionDecision {
+    func electionDecision(_ partition: TopicPartition, type: LeaderElectionRequest.ElectionType) -> ElectionDecision {
         guard let replicas = image.replicas(of: partition), let current = image.partitions[partition] else {
             return .answer(.failure(.rejected(.unknownTopicOrPartition, "The partition does not exist.")))
         }

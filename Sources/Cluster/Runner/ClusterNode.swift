@@ -105,7 +105,7 @@ public actor ClusterNode {
     }
 
     /// Sends an admin's leader election to the controller, wherever it is.
-    public func electLeaders(_ request: ElectLeadersRequest) async -> ElectLeadersResult {
+    public func electLeaders(_ request: LeaderElectionRequest) async -> LeaderElectionResult {
         guard let controllerID = await follower?.image.controller?.brokerID else {
             return .failure(.notController("no controller is elected"))
         }

@@ -22,7 +22,7 @@ public actor ControllerRunner {
     var nextRequestID: UInt64 = 0
     var isrWaiters: [UInt64: CheckedContinuation<IsrChangeResult, Never>] = [:]
     var shutdownWaiters: [UInt64: CheckedContinuation<Result<[TopicPartition], ClusterError>, Never>] = [:]
-    var electionWaiters: [UInt64: CheckedContinuation<ElectLeadersResult, Never>] = [:]
+    var electionWaiters: [UInt64: CheckedContinuation<LeaderElectionResult, Never>] = [:]
     /// When the current term began, for the failover time of its first batch.
     var electedAt: ContinuousClock.Instant?
     let notificationStream: AsyncStream<BrokerNotification>.Continuation
@@ -107,7 +107,7 @@ public actor ControllerRunner {
     }
 
     /// An admin's leader election (ElectLeaders), answered once the new leaders are written.
-    public func electLeaders(_ request: ElectLeadersRequest) async -> ElectLeadersResult {
+    public func electLeaders(_ request: LeaderElectionRequest) async -> LeaderElectionResult {
         nextRequestID += 1
         let id = nextRequestID
         return await withCheckedContinuation { continuation in
