@@ -97,7 +97,7 @@ struct PartitionFetcher: Sendable {
             data.highWatermark = log.highWatermark
             if let throttle = follower.throttle, throttle.applies(to: partition.topicPartition, replica: follower.replicaId) {
                 // Used up: nothing this time (the follower asks again after max_wait_ms).
-                if throttle.isExceeded {
+                if !throttle.admits() {
                     data.records = .empty
                     return Outcome(data: data, bytes: 0, failed: false)
                 }

@@ -9,7 +9,7 @@ extension ReplicaFetcher {
         guard let throttle else { return (due, []) }
         let throttled = Set(due.keys.filter { throttle.applies(to: $0, replica: localBrokerId) })
         guard !throttled.isEmpty else { return (due, []) }
-        guard throttle.isExceeded else { return (due, throttled) }
+        guard !throttle.admits() else { return (due, throttled) }
         return (due.filter { !throttled.contains($0.key) }, [])
     }
 

@@ -10,7 +10,8 @@ public final class ReplicaFetcherManager: Sendable {
     private let localBrokerId: Int32
     private let cache: MetadataCache
     private let settings: ReplicaFetchSettings
-    private let throttle: ReplicationThrottle?
+    /// follower.replication.throttled.rate, shared by every fetcher; nil: none.
+    let throttle: ReplicationThrottle?
     private let logger: Logger
     private let fetchers = Mutex<[Int32: ReplicaFetcher]>([:])
 

@@ -1,5 +1,6 @@
 import Cluster
 import LogStorage
+import Metrics
 import Synchronization
 
 /// leader/follower.replication.throttled.rate (bytes/s): Kafka's ReplicationQuotaManager for one
@@ -28,6 +29,9 @@ public final class ReplicationThrottle: Sendable {
     private let cache: MetadataCache
     private let clock: @Sendable () -> Int64
     private let limit: Mutex<ByteRateLimit>
+    private let totals = Mutex<(bytes: Int64, holds: Int64)>((0, 0))
+    private let bytesCounter: Counter
+    private let holdsCounter: Counter
 
     /// A throttle, or nil when `bytesPerSecond` is unset or unlimited (Kafka's default, Long.MAX_VALUE).
     public static func make(side: Side, bytesPerSecond: Int64?, cache: MetadataCache, clock: @escaping @Sendable () -> Int64)
@@ -42,6 +46,9 @@ public final class ReplicationThrottle: Sendable {
         self.cache = cache
         self.clock = clock
         self.limit = Mutex(ByteRateLimit(bytesPerSecond: bytesPerSecond, nowMs: clock()))
+        let label = side == .leader ? "leader" : "follower"
+        bytesCounter = Counter(label: "petrel_replication_throttled_bytes_total", dimensions: [("side", label)])
+        holdsCounter = Counter(label: "petrel_replication_throttle_holds_total", dimensions: [("side", label)])
     }
 
     /// Whether `replica`'s copying of `partition` counts against this limit.
@@ -53,13 +60,26 @@ public final class ReplicationThrottle: Sendable {
         return Self.lists(listed, partition: partition.partition, broker: cache.localBrokerId)
     }
 
-    /// True while the bytes recorded used up the limit (the next throttled bytes must wait).
-    public var isExceeded: Bool { limit.withLock { $0.isExceeded(nowMs: clock()) } }
+    /// Whether throttled bytes may be copied now; false (a hold, counted) while the bytes
+    /// recorded have used up the limit.
+    public func admits() -> Bool {
+        guard limit.withLock({ $0.isExceeded(nowMs: clock()) }) else { return true }
+        totals.withLock { $0.holds += 1 }
+        holdsCounter.increment()
+        return false
+    }
 
+    /// Counts throttled bytes copied.
     public func record(bytes: Int) {
         guard bytes > 0 else { return }
         limit.withLock { $0.record(bytes, nowMs: clock()) }
+        totals.withLock { $0.bytes += Int64(bytes) }
+        bytesCounter.increment(by: Int64(bytes))
     }
+
+    /// Throttled bytes copied so far, and the times they were held back.
+    public var throttledBytes: Int64 { totals.withLock { $0.bytes } }
+    public var holds: Int64 { totals.withLock { $0.holds } }
 
     /// Whether a throttled-replicas list ("*" or "partition:broker,...") names this pair.
     static func lists(_ list: String, partition: Int32, broker: Int32) -> Bool {
