@@ -39,6 +39,7 @@ final class LocalClusterFixture: @unchecked Sendable {
         let cluster = try LocalClusterFixture(root: root, ports: ports, configure: configure)
         do {
             for id in ports.keys.sorted() { try await cluster.start(id) }
+            try await cluster.waitForBrokers(Set(ports.keys))
             try await body(cluster)
         } catch {
             await cluster.stopAll()
@@ -85,6 +86,13 @@ final class LocalClusterFixture: @unchecked Sendable {
         guard let broker = brokers.removeValue(forKey: id) else { return }
         await broker.shutdown()
         if wipe { try FileManager.default.removeItem(atPath: dataDir(id)) }
+    }
+
+    /// Waits until every running broker's metadata lists exactly `ids`.
+    func waitForBrokers(_ ids: Set<Int32>) async throws {
+        try await BrokerFixture.waitFor("every broker to see brokers \(ids.sorted())") {
+            brokers.values.allSatisfy { Set($0.services.topics.cache.brokers.map(\.id)) == ids } ? true : nil
+        }
     }
 
     func stopAll() async {

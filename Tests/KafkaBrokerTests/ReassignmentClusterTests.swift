@@ -13,7 +13,8 @@ import TestSupport
 /// embedded metadata store, replication over loopback TCP), driven through our KafkaClient.
 @Suite(.serialized) struct ReassignmentClusterTests {
     static func values(_ topic: String, _ partition: Int32, count: Int) -> [String] {
-        (0..<count).map { "\(topic)-\(partition)-\($0)" }
+        // Long enough that a few dozen records outgrow a small replication throttle.
+        (0..<count).map { "\(topic)-\(partition)-\($0)-" + String(repeating: "x", count: 120) }
     }
 
     /// Produces `count` records to each partition, acks=all, one batch per ten.
@@ -142,7 +143,8 @@ import TestSupport
                 cluster.state(topic, 0)?.state.leader == reordered[0] ? true : nil
             }
             let again = try await client.electLeaders(.preferred, partitions: [topic: [0], "ghost": [0]])
-            #expect(again.map { $0.error?.code } == [.unknownTopicOrPartition, .electionNotNeeded])
+            #expect(again.map(\.topic) == [topic, "ghost"])
+            #expect(again.map { $0.error?.code } == [.electionNotNeeded, .unknownTopicOrPartition])
             #expect(try await client.electLeaders(.unclean, partitions: [topic: [0]]).first?.error?.code == .electionNotNeeded)
             // All partitions: only those that needed an election are reported.
             #expect(try await client.electLeaders(.preferred).filter { $0.topic == topic }.isEmpty)
@@ -180,13 +182,14 @@ import TestSupport
 
     @Test func throttledCatchUpCountsOnlyTheReplicasBeingAdded() async throws {
         try await LocalClusterFixture.run(configure: { _, options in
-            options.cluster.replicationThrottle = ReplicationThrottleRates(leaderBytesPerSecond: 4096, followerBytesPerSecond: 4096)
+            // The follower may take more than the leader sends: each side's limit is seen holding.
+            options.cluster.replicationThrottle = ReplicationThrottleRates(leaderBytesPerSecond: 4096, followerBytesPerSecond: 8192)
         }) { cluster in
             let client = try cluster.client()
             defer { Task { await client.shutdown() } }
             let topic = "throttled"
             try await client.createTopic(topic, partitions: 1, replicationFactor: 1)
-            try await Self.produce(client, topic, partitions: 1, count: 60)
+            try await Self.produce(client, topic, partitions: 1, count: 80)
             let origin = try #require(try await client.describeTopic(topic).partition(0)?.replicas.first)
             let added = try #require([Int32]([1, 2, 3]).first { $0 != origin })
             #expect(try await client.alterPartitionReassignments([ReassignmentTarget(topic: topic, partition: 0, replicas: [origin, added])]).isEmpty)
@@ -195,19 +198,29 @@ import TestSupport
             let leaderThrottle = try #require(cluster.services(origin)?.leaderThrottle)
             let followerThrottle = try #require(cluster.services(added)?.fetchers.throttle)
             let log = try #require(cluster.replica(origin, topic, 0)).log
-            let copied = try LocalClusterFixture.logBytes(try #require(cluster.replica(origin, topic, 0))).readableBytes
-            #expect(leaderThrottle.throttledBytes == Int64(copied), "the leader counted what the new replica copied")
-            #expect(followerThrottle.throttledBytes == Int64(copied), "and so did the new replica")
-            #expect(log.logEndOffset == 60)
+            let copied = Int64(try LocalClusterFixture.logBytes(try #require(cluster.replica(origin, topic, 0))).readableBytes)
+            #expect(log.logEndOffset == 80)
+            // Every byte the new replica copied counted, on both sides (a batch sent twice counts twice).
+            #expect(copied > 8192, "more than either side lets through at once")
+            #expect(leaderThrottle.throttledBytes >= copied, "the leader counted what the new replica copied")
+            #expect(followerThrottle.throttledBytes >= copied, "and so did the new replica")
+            #expect(leaderThrottle.holds > 0, "the leader held data back once the budget was spent")
+            #expect(followerThrottle.holds > 0, "the new replica waited for its budget")
 
-            // In sync now: more records replicate outside the throttle.
-            try await Self.produce(client, topic, partitions: 1, count: 20, from: 60)
-            try await BrokerFixture.waitFor("the new replica to follow") {
-                cluster.replica(added, topic, 0)?.logEndOffset == 80 ? true : nil
+            // In sync now, as both brokers see it: more records replicate outside the throttle.
+            for id in [origin, added] {
+                try await BrokerFixture.waitFor("broker \(id) to see the new replica in sync") {
+                    cluster.state(topic, 0, seenBy: id)?.state.isr.contains(added) == true ? true : nil
+                }
             }
-            #expect(leaderThrottle.throttledBytes == Int64(copied))
-            #expect(followerThrottle.throttledBytes == Int64(copied))
-            #expect(try await Self.consume(client, topic, 0, count: 80) == Self.values(topic, 0, count: 80))
+            let (leaderBefore, followerBefore) = (leaderThrottle.throttledBytes, followerThrottle.throttledBytes)
+            try await Self.produce(client, topic, partitions: 1, count: 20, from: 80)
+            try await BrokerFixture.waitFor("the new replica to follow") {
+                cluster.replica(added, topic, 0)?.logEndOffset == 100 ? true : nil
+            }
+            #expect(leaderThrottle.throttledBytes == leaderBefore)
+            #expect(followerThrottle.throttledBytes == followerBefore)
+            #expect(try await Self.consume(client, topic, 0, count: 100) == Self.values(topic, 0, count: 100))
         }
     }
 

@@ -13,13 +13,18 @@ extension ReplicaFetcher {
         return (due.filter { !throttled.contains($0.key) }, [])
     }
 
-    /// Counts what the leader sent for throttled partitions.
+    /// Counts what the leader sent for partitions still throttled now (a long poll may answer
+    /// after the replica joined the ISR: then its bytes no longer count, as on the leader).
     func recordThrottled(_ response: FetchResponse, throttled: Set<TopicPartition>) {
         guard let throttle, !throttled.isEmpty else { return }
         var bytes = 0
         for topic in response.responses {
-            for data in topic.partitions where throttled.contains(TopicPartition(topic: topic.topic, partition: data.partitionIndex)) {
-                if case .bytes(let records)? = data.records { bytes += records.readableBytes }
+            for data in topic.partitions {
+                let key = TopicPartition(topic: topic.topic, partition: data.partitionIndex)
+                guard throttled.contains(key), case .bytes(let records)? = data.records, records.readableBytes > 0,
+                    throttle.applies(to: key, replica: localBrokerId)
+                else { continue }
+                bytes += records.readableBytes
             }
         }
         throttle.record(bytes: bytes)
