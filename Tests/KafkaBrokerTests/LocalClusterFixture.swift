@@ -16,7 +16,7 @@ final class LocalClusterFixture: @unchecked Sendable {
     let backend: EmbeddedMetadataBackend
     let directory = LocalControllerDirectory()
     let root: String
-    let ports: [Int32: Int]
+    private(set) var ports: [Int32: Int]
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
     private(set) var brokers: [Int32: Broker] = [:]
     private let configure: @Sendable (Int32, inout Broker.Options) -> Void
@@ -74,10 +74,18 @@ final class LocalClusterFixture: @unchecked Sendable {
         return options
     }
 
-    /// Starts broker `id` on its port and data directory (created empty if missing).
+    /// Starts broker `id` on its port and data directory (created empty if missing). A port
+    /// taken meanwhile (picked free, then used by another test's connection) is picked again.
     func start(_ id: Int32) async throws {
         try FileManager.default.createDirectory(atPath: dataDir(id), withIntermediateDirectories: true)
-        brokers[id] = try await Broker.start(options: try options(id), group: group, logger: BrokerFixture.logger)
+        for attempt in 1...5 {
+            do {
+                brokers[id] = try await Broker.start(options: try options(id), group: group, logger: BrokerFixture.logger)
+                return
+            } catch let error as IOError where error.errnoCode == EADDRINUSE && attempt < 5 {
+                ports[id] = try FreePort.pick()
+            }
+        }
     }
 
     /// Stops broker `id` without handing its leaderships over (its registration goes, as when
