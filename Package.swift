@@ -196,7 +196,9 @@ let package = Package(
         .testTarget(name: "LogStorageTests", dependencies: ["LogStorage", "TestSupport"]),
         .testTarget(
             name: "KafkaBrokerTests",
-            dependencies: ["KafkaBroker", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]),
+            dependencies: [
+                "KafkaBroker", "Cluster", "KafkaClient", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "ZooKeeperClientTests",
             dependencies: [

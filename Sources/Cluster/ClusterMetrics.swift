@@ -22,6 +22,8 @@ public final class ClusterMetrics: Sendable {
     /// Conditional writes that lost (version changed underneath), then re-read and retried.
     public let stateWriteConflicts: Counter
     public let sessionExpirations: Counter
+    /// Partition reassignments the controller completed (RS = TRS written).
+    public let reassignmentsCompleted: Counter
     /// How long it took a new controller to act, from winning the election to its first writes.
     public let failoverDuration: Timer
 
@@ -40,6 +42,7 @@ public final class ClusterMetrics: Sendable {
         offlinePartitions = Gauge(label: "\(prefix)_offline_partitions", dimensions: labels)
         stateWriteConflicts = Counter(label: "\(prefix)_state_write_conflicts_total", dimensions: labels)
         sessionExpirations = Counter(label: "\(prefix)_metadata_session_expirations_total", dimensions: labels)
+        reassignmentsCompleted = Counter(label: "\(prefix)_reassignments_completed_total", dimensions: labels)
         failoverDuration = Timer(label: "\(prefix)_controller_failover_duration", dimensions: labels)
     }
 

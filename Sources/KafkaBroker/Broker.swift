@@ -90,9 +90,19 @@ public final class Broker: Sendable {
         registry.register(ApiVersionsHandler(registry: registry))
         let loopGroup = group ?? MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let dispatcher = RequestDispatcher(registry: registry, metrics: services.metrics)
-        let server = try await BrokerServer.start(
-            host: options.listenHost, port: options.listenPort, group: loopGroup, dispatcher: dispatcher,
-            maxFrameSize: options.maxRequestBytes, logger: logger)
+        let server: BrokerServer
+        do {
+            server = try await BrokerServer.start(
+                host: options.listenHost, port: options.listenPort, group: loopGroup, dispatcher: dispatcher,
+                maxFrameSize: options.maxRequestBytes, logger: logger)
+        } catch {
+            // No listener (port taken): leave the cluster again rather than stay registered
+            // under an address nobody answers on.
+            await services.cluster.stop()
+            services.close()
+            if group == nil { try? await loopGroup.shutdownGracefully() }
+            throw error
+        }
         logger.info("broker listening", metadata: [
             "node_id": "\(options.identity.nodeId)", "listen": "\(options.listenHost):\(options.listenPort)",
             "advertised": "\(options.identity.host):\(options.identity.port)", "data_dir": "\(options.dataDir)",

@@ -5,11 +5,15 @@ extension BrokerServices {
     func registerCoreHandlers(in registry: inout ApiRegistry) {
         registry.register(MetadataHandler(topics: topics, defaults: topicDefaults))
         registry.register(ProduceHandler(topics: topics, metrics: metrics, clock: clock))
-        registry.register(FetchHandler(topics: topics, sessions: fetchSessions, metrics: metrics, cluster: cluster))
+        registry.register(FetchHandler(
+            topics: topics, sessions: fetchSessions, metrics: metrics, cluster: cluster, leaderThrottle: leaderThrottle))
         registry.register(ListOffsetsHandler(topics: topics))
         registry.register(CreateTopicsHandler(topics: topics, defaults: topicDefaults, configPolicy: configPolicy))
         registry.register(DeleteTopicsHandler(topics: topics, deletionEnabled: deleteTopicEnable))
         registry.register(CreatePartitionsHandler(topics: topics))
+        registry.register(AlterPartitionReassignmentsHandler(topics: topics))
+        registry.register(ListPartitionReassignmentsHandler(topics: topics))
+        registry.register(ElectLeadersHandler(topics: topics))
         registry.register(DescribeClusterHandler(topics: topics))
         registry.register(AlterPartitionHandler(cluster: cluster))
         registry.register(ControlledShutdownHandler(cluster: cluster))

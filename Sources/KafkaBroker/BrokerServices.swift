@@ -15,6 +15,8 @@ public final class BrokerServices: Sendable {
     public let transactionCoordinator: TransactionCoordinator
     let internalTopics: InternalTopics
     let fetchers: ReplicaFetcherManager
+    /// leader.replication.throttled.rate (nil: unthrottled).
+    let leaderThrottle: ReplicationThrottle?
     public let metrics: BrokerMetrics
     public let topicDefaults: TopicDefaults
     public let configPolicy: any TopicConfigPolicy
@@ -61,8 +63,12 @@ public final class BrokerServices: Sendable {
             clock: clock, logger: logger)
         groupCoordinator = groups
         transactionCoordinator = transactions
+        let rates = options.cluster.replicationThrottle
+        leaderThrottle = ReplicationThrottle.make(side: .leader, bytesPerSecond: rates.leaderBytesPerSecond, cache: cache, clock: clock)
         let fetchers = ReplicaFetcherManager(
-            localBrokerId: brokerId, cache: cache, settings: options.cluster.replicaFetch, logger: logger)
+            localBrokerId: brokerId, cache: cache, settings: options.cluster.replicaFetch,
+            throttle: ReplicationThrottle.make(side: .follower, bytesPerSecond: rates.followerBytesPerSecond, cache: cache, clock: clock),
+            logger: logger)
         self.fetchers = fetchers
         cluster.onChange { applied in
             fetchers.apply(applied)

@@ -6,6 +6,8 @@ public struct ClusterMetadata: Sendable, Equatable {
     /// -1 when the broker did not name one.
     public var controllerId: Int32
     public var brokers: [Int32: BrokerAddress]
+    /// `broker.rack` of the brokers that have one.
+    public var racks: [Int32: String] = [:]
     public var topics: [String: TopicMetadata]
 
     public init(
@@ -27,6 +29,7 @@ public struct ClusterMetadata: Sendable, Equatable {
             topics[name] = TopicMetadata(response: t, name: name)
         }
         self.init(clusterId: response.clusterId, controllerId: response.controllerId, brokers: brokers, topics: topics)
+        for b in response.brokers { racks[b.nodeId] = b.rack }
     }
 }
 

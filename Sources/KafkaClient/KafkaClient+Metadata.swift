@@ -23,7 +23,10 @@ extension KafkaClient {
         }
         let fresh = ClusterMetadata(response: response)
         let now = ContinuousClock.now
-        if !fresh.brokers.isEmpty { metadata.brokers = fresh.brokers }
+        if !fresh.brokers.isEmpty {
+            metadata.brokers = fresh.brokers
+            metadata.racks = fresh.racks
+        }
         metadata.controllerId = fresh.controllerId
         metadata.clusterId = fresh.clusterId
         if topics == nil {

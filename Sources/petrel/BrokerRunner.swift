@@ -32,7 +32,11 @@ enum BrokerRunner {
                 throw CLIError("Port \(config.listenerPort) on \(config.listenerHost) is already in use; stop the other process or choose another --listen/--port.")
             }
         }
-        if let banner { print(banner) }
+        if let banner {
+            // Written straight to the descriptor: shown at once even when stdout is a file or
+            // a pipe (print would leave it in the block buffer until exit).
+            FileHandle.standardOutput.write(Data((banner + "\n").utf8))
+        }
         await SignalWaiter.waitForTermination()
         Logger(label: "petrel.broker").info("shutting down")
         // One at a time, so each hands its leaderships to brokers that are still up.

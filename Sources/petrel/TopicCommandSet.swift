@@ -11,5 +11,6 @@ enum TopicCommandSet {
         TopicsTailCommand.self,
         TopicsRetentionTimeCommand.self,
         TopicsCompactionCommand.self,
+        TopicsReplicationFactorCommand.self,
     ]
 }

@@ -77,6 +77,10 @@ enum TopicsErrorSentences {
             return "The broker refused the partition count for \(topic)\(detail); use --partitions 1 or more."
         case .invalidReplicationFactor:
             return "The broker refused the replication factor for \(topic)\(detail); use a --replication-factor no larger than the number of brokers."
+        case .invalidReplicaAssignment:
+            return "The broker refused the new replicas for \(topic)\(detail); check that every broker is up and try again."
+        case .noReassignmentInProgress:
+            return "No replicas of \(topic) are moving\(detail); there is nothing to cancel."
         case .invalidConfig:
             return "The broker refused a config for \(topic)\(detail); check the value and try again."
         case .policyViolation:

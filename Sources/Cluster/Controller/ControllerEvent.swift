@@ -20,10 +20,15 @@ public enum ControllerEvent: Sendable {
     /// A broker about to stop asks to lose its leaderships (ControlledShutdown). Answered by
     /// `.answerControlledShutdown(requestID, ...)` with the partitions it still leads.
     case controlledShutdownRequested(brokerID: Int32, brokerEpoch: Int64, requestID: UInt64)
+    /// An admin asks for leader elections (ElectLeaders). Answered by
+    /// `.answerElectLeaders(requestID, ...)` once the new leaders are written.
+    case electLeadersRequested(LeaderElectionRequest, requestID: UInt64)
     /// leader.imbalance.check.interval.seconds passed.
     case preferredLeaderCheck
     /// The store's answer to `.write(batchID, ...)`.
     case writesCompleted(batchID: UInt64, results: [TopicPartition: Result<PartitionState, ClusterError>])
+    /// The store's answer to `.writeAssignment` (completing reassignments of the topic).
+    case assignmentWritten(topic: String, Result<TopicAssignment, ClusterError>)
     /// The retry delay asked for by `.retryAfter` passed.
     case retry
 }
@@ -37,6 +42,10 @@ public enum ControllerAction: Sendable {
     case reload([TopicPartition])
     case answerIsrChange(requestID: UInt64, IsrChangeResult)
     case answerControlledShutdown(requestID: UInt64, Result<[TopicPartition], ClusterError>)
+    case answerElectLeaders(requestID: UInt64, LeaderElectionResult)
+    /// Write the topic's assignment (reassignments completed: RS = TRS), conditional on its
+    /// version and fenced, then report `.assignmentWritten`. One per topic at a time.
+    case writeAssignment(TopicAssignment, fence: ControllerFence)
     /// Per broker, the partitions whose leadership it must act on (written and confirmed).
     case notify([BrokerNotification])
     /// The store fenced this controller: another was elected. Stop acting as controller.

@@ -68,3 +68,26 @@ public struct BrokerNotification: Sendable, Hashable {
     public var leading: [PartitionLeadership] { partitions.filter { $0.state.leader == broker } }
     public var following: [PartitionLeadership] { partitions.filter { $0.state.leader != broker } }
 }
+
+/// An admin's leader election (Kafka's ElectLeaders): preferred replicas, or any live replica
+/// for partitions without a live leader (unclean). `partitions` nil: every partition.
+public struct LeaderElectionRequest: Sendable, Hashable {
+    /// Kafka's ElectionType.
+    public enum ElectionType: Int8, Sendable, Hashable {
+        case preferred = 0
+        case unclean = 1
+    }
+
+    public var type: ElectionType
+    public var partitions: [TopicPartition]?
+
+    public init(type: ElectionType, partitions: [TopicPartition]?) {
+        self.type = type
+        self.partitions = partitions
+    }
+}
+
+/// Per partition: the leader elected (written) or why not, with Kafka's codes:
+/// ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE, ELIGIBLE_LEADERS_NOT_AVAILABLE,
+/// UNKNOWN_TOPIC_OR_PARTITION; the whole request fails with NOT_CONTROLLER.
+public typealias LeaderElectionResult = Result<[TopicPartition: Result<Int32, ClusterError>], ClusterError>

@@ -1,19 +1,29 @@
 import KafkaProtocol
 import LogStorage
 
-// Building the next batch of writes: decisions for dirty partitions, queued ISR changes,
-// controlled shutdowns and the preferred-leader check, at most one write per partition.
+// Building the next batch of writes: decisions for dirty partitions (reassignment steps among
+// them), queued ISR changes, controlled shutdowns, admins' elections and the preferred-leader
+// check, at most one write per partition; and the assignment writes that complete reassignments.
 extension ControllerState {
     mutating func nextBatch() -> [ControllerAction] {
         guard let fence, inFlight == nil else { return [] }
         var batch = Batch(id: nextBatchID)
         var actions: [ControllerAction] = []
+        var completed: [String: [Int32]] = [:]
 
         for partition in dirty.sorted(by: Self.order) where !awaitingReload.contains(partition) {
             dirty.remove(partition)
-            guard let decision = decide(partition, fence: fence) else { continue }
-            batch.writes[partition] = decision
+            if let decision = decide(partition, fence: fence) {
+                batch.writes[partition] = (decision.write, decision.change)
+                if decision.reshaped, let replicas = image.replicas(of: partition) { batch.reshaped[partition] = replicas }
+            } else if let step = reassignmentStep(partition, fence: fence) {
+                switch step {
+                case .moveLeader(let write): batch.writes[partition] = (write, .reassignment)
+                case .complete: completed[partition.topic, default: []].append(partition.partition)
+                }
+            }
         }
+        actions += completeReassignments(completed, fence: fence)
 
         var stillQueued: [PendingIsrChange] = []
         for var change in queuedIsrChanges {
@@ -48,6 +58,7 @@ extension ControllerState {
             }
         }
         queuedIsrChanges = stillQueued
+        batch.elections = planElections(into: &batch.writes, actions: &actions)
 
         if preferredCheckRequested {
             preferredCheckRequested = false
@@ -75,26 +86,38 @@ extension ControllerState {
         return actions
     }
 
-    /// The write a dirty partition needs now, if any: its first state, or a new leader and ISR.
+    /// The write a dirty partition needs now, if any: its first state, a new leader and ISR, or
+    /// (`reshaped`) the state for a changed replica set: leader and ISR kept inside the set, one
+    /// leader epoch later.
     private mutating func decide(_ partition: TopicPartition, fence: ControllerFence)
-        -> (write: PartitionStateWrite, change: LeaderElection.Change)?
+        -> (write: PartitionStateWrite, change: LeaderElection.Change, reshaped: Bool)?
     {
         guard let replicas = image.replicas(of: partition) else { return nil }
         guard let current = image.partitions[partition] else {
             guard let initial = LeaderElection.initialState(replicas: replicas, liveness: liveness, controllerEpoch: fence.epoch)
             else { return nil }
-            return (PartitionStateWrite(partition: partition, state: initial, expectedPartitionEpoch: -1), .initial)
+            return (PartitionStateWrite(partition: partition, state: initial, expectedPartitionEpoch: -1), .initial, false)
         }
-        let target: (state: PartitionState, change: LeaderElection.Change)?
+        let reshaped = replicasChanged.contains(partition) || !LeaderElection.fits(current, replicas: replicas)
+        let base = reshaped ? LeaderElection.restricted(current, to: replicas) : current
+        var target: (state: PartitionState, change: LeaderElection.Change)?
         if let failed = bounced[partition], !failed.isEmpty {
             target = LeaderElection.afterBounce(
-                current, replicas: replicas, failed: failed, liveness: liveness, uncleanAllowed: uncleanAllowed(partition))
+                base, replicas: replicas, failed: failed, liveness: liveness, uncleanAllowed: uncleanAllowed(partition))
         } else {
-            target = LeaderElection.target(current, replicas: replicas, liveness: liveness, uncleanAllowed: uncleanAllowed(partition))
+            target = LeaderElection.target(base, replicas: replicas, liveness: liveness, uncleanAllowed: uncleanAllowed(partition))
+        }
+        if reshaped {
+            // A new leader keeps its reason; otherwise the write is the replica-set change.
+            let change = target.map { $0.state.leader != current.leader ? $0.change : .reassignment } ?? .reassignment
+            target = (target?.state ?? base, change)
         }
         guard let target else { return nil }
         let next = LeaderElection.nextState(from: current, to: target.state, controllerEpoch: fence.epoch)
-        return (PartitionStateWrite(partition: partition, state: next, expectedPartitionEpoch: current.partitionEpoch), target.change)
+        return (
+            PartitionStateWrite(partition: partition, state: next, expectedPartitionEpoch: current.partitionEpoch), target.change,
+            reshaped
+        )
     }
 
     /// Partitions `broker` still leads that another replica could lead (what a controlled

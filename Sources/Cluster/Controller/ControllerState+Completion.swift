@@ -22,6 +22,12 @@ extension ControllerState {
                 bounced[partition] = nil
                 confirmed[partition] = state
                 count(planned.change)
+                // The replica-set change is applied unless the set changed again meanwhile.
+                if let replicas = batch.reshaped[partition], image.replicas(of: partition) == replicas {
+                    replicasChanged.remove(partition)
+                }
+                // A partition being reassigned may be ready for its next step (TRS in the ISR).
+                if image.topics[partition.topic]?.isBeingReassigned(partition.partition) == true { dirty.insert(partition) }
             case .failure(let error):
                 switch error.reason {
                 case .controllerMoved, .notController, .sessionEnded:
@@ -44,6 +50,9 @@ extension ControllerState {
                 batch.isrChanges[index].open.removeAll { $0.partition == partition }
                 batch.isrChanges[index].writing.remove(partition)
             }
+            for index in batch.elections.indices where batch.elections[index].writing.contains(partition) {
+                batch.elections[index].written(partition, result)
+            }
         }
         if let fencedBy {
             // Put the batch's requests back so resigning answers them, then stop.
@@ -63,6 +72,13 @@ extension ControllerState {
         for shutdown in batch.shutdowns {
             actions.append(.answerControlledShutdown(requestID: shutdown.requestID, .success(stillLed(by: shutdown.broker))))
         }
+        for election in batch.elections {
+            if election.open.isEmpty {
+                actions.append(.answerElectLeaders(requestID: election.requestID, .success(election.results)))
+            } else {
+                queuedElections.append(election)
+            }
+        }
         if !reloads.isEmpty { actions.append(.reload(reloads.sorted(by: Self.order))) }
         if retry { actions.append(.retryAfter(.milliseconds(200))) }
         return actions + nextBatch()
@@ -76,6 +92,7 @@ extension ControllerState {
         case .preferred: counters.preferredElections += 1
         case .isrShrink: counters.isrShrinks += 1
         case .isrExpansion: counters.isrExpansions += 1
+        case .reassignment: counters.reassignmentSteps += 1
         case .offline, .initial: break
         }
     }

@@ -5,7 +5,8 @@ import LogStorage
 /// returns what to do. It elects leaders (from the ISR unless unclean election is allowed),
 /// shrinks ISRs when replicas die or shut down, creates the states of new partitions, applies
 /// leaders' ISR changes, moves leadership off brokers in controlled shutdown and back to
-/// preferred replicas. Every change is a conditional write fenced by the controller epoch; the
+/// preferred replicas, carries out partition reassignments (ControllerState+Reassignment) and
+/// admins' leader elections (ControllerState+ElectLeaders). Every change is a conditional write fenced by the controller epoch; the
 /// state machine keeps one batch of writes in flight and decides again from what the store
 /// confirmed, so decisions never rest on unconfirmed writes.
 public struct ControllerState: Sendable {
@@ -29,6 +30,12 @@ public struct ControllerState: Sendable {
     var bounced: [TopicPartition: Set<Int32>] = [:]
     var queuedIsrChanges: [PendingIsrChange] = []
     var queuedShutdowns: [(requestID: UInt64, broker: Int32)] = []
+    var queuedElections: [PendingElection] = []
+    /// Partitions whose replica set changed since their state was last written: the next write
+    /// raises the leader epoch (so the leader learns the set) and keeps leader and ISR inside it.
+    var replicasChanged: Set<TopicPartition> = []
+    /// Topics whose assignment this controller is writing (completing reassignments).
+    var assignmentWrites: Set<String> = []
     var preferredCheckRequested = false
     var inFlight: Batch?
     var nextBatchID: UInt64 = 1
@@ -48,6 +55,9 @@ public struct ControllerState: Sendable {
         var writes: [TopicPartition: (write: PartitionStateWrite, change: LeaderElection.Change)] = [:]
         var isrChanges: [PendingIsrChange] = []
         var shutdowns: [(requestID: UInt64, broker: Int32)] = []
+        var elections: [PendingElection] = []
+        /// The replicas each write that applied a replica-set change was decided for.
+        var reshaped: [TopicPartition: [Int32]] = [:]
     }
 
     public init(config: ControllerConfig) {
@@ -86,10 +96,14 @@ public struct ControllerState: Sendable {
             shuttingDown.insert(broker)
             for (partition, _) in image.partitions(onBroker: broker) { dirty.insert(partition) }
             queuedShutdowns.append((requestID, broker))
+        case .electLeadersRequested(let request, let requestID):
+            if let answer = electLeadersRequested(request, requestID: requestID) { return [answer] }
         case .preferredLeaderCheck:
             if config.autoLeaderRebalanceEnable { preferredCheckRequested = true }
         case .writesCompleted(let batchID, let results):
             return writesCompleted(batchID: batchID, results: results)
+        case .assignmentWritten(let topic, let result):
+            return assignmentWritten(topic: topic, result)
         case .retry:
             dirty.formUnion(retryPending)
             retryPending = []
@@ -114,9 +128,11 @@ public struct ControllerState: Sendable {
         var actions: [ControllerAction] = []
         var pending = queuedIsrChanges
         var shutdowns = queuedShutdowns
+        var elections = queuedElections
         if let inFlight {
             pending += inFlight.isrChanges
             shutdowns += inFlight.shutdowns
+            elections += inFlight.elections
         }
         for change in pending {
             var results = change.results
@@ -124,6 +140,7 @@ public struct ControllerState: Sendable {
             actions.append(.answerIsrChange(requestID: change.requestID, results))
         }
         for shutdown in shutdowns { actions.append(.answerControlledShutdown(requestID: shutdown.requestID, .failure(error))) }
+        for election in elections { actions.append(.answerElectLeaders(requestID: election.requestID, .failure(error))) }
         fence = nil
         shuttingDown = []
         dirty = []
@@ -132,6 +149,9 @@ public struct ControllerState: Sendable {
         bounced = [:]
         queuedIsrChanges = []
         queuedShutdowns = []
+        queuedElections = []
+        replicasChanged = []
+        assignmentWrites = []
         preferredCheckRequested = false
         inFlight = nil
         return actions
@@ -164,13 +184,23 @@ public struct ControllerState: Sendable {
         }
     }
 
-    private mutating func topicChanged(_ topic: TopicAssignment, configs: [String: String]) {
-        if let existing = image.topics[topic.name], existing.topicID != topic.topicID {
-            _ = topicDeleted(topic.name)
+    mutating func topicChanged(_ topic: TopicAssignment, configs: [String: String]) {
+        if let existing = image.topics[topic.name] {
+            if existing.topicID != topic.topicID {
+                _ = topicDeleted(topic.name)
+            } else if topic.version < existing.version {
+                // Read before this controller's own newer write landed: already superseded.
+                return
+            } else {
+                noteReplicaChanges(from: existing, to: topic)
+            }
         }
         image.topics[topic.name] = topic
         image.configs[topic.name] = configs
-        for partition in topic.topicPartitions where image.partitions[partition] == nil { dirty.insert(partition) }
+        for partition in topic.topicPartitions
+        where image.partitions[partition] == nil || topic.isBeingReassigned(partition.partition) {
+            dirty.insert(partition)
+        }
     }
 
     private mutating func topicDeleted(_ name: String) -> [ControllerAction] {
@@ -181,6 +211,7 @@ public struct ControllerState: Sendable {
             dirty.remove(partition)
             awaitingReload.remove(partition)
             bounced[partition] = nil
+            replicasChanged.remove(partition)
         }
         return answerQueuedIsrChanges(forTopic: name, with: .unknownTopic(name))
     }
@@ -222,6 +253,10 @@ public struct ControllerCounters: Sendable, Hashable {
     public var isrExpansions = 0
     public var isrShrinks = 0
     public var writeConflicts = 0
+    /// State writes for a changed replica set (reassignment started, leader moved, cancelled).
+    public var reassignmentSteps = 0
+    /// Partitions whose reassignment this controller completed (RS = TRS written).
+    public var reassignmentsCompleted = 0
     /// Partitions without a leader, as of the last confirmed batch.
     public var offlinePartitions = 0
 }

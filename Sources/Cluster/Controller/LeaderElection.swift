@@ -40,6 +40,9 @@ public enum LeaderElection {
         case preferred
         /// The partition's first state.
         case initial
+        /// The replica set changed (a reassignment started, completed or was cancelled): the
+        /// leader epoch rises so every replica learns the new set; leadership moves into it.
+        case reassignment
     }
 
     /// The first state of a new partition: the first eligible replica leads, every eligible

@@ -8,7 +8,8 @@ public enum RoleChange: Sendable, Hashable {
     case lead(PartitionLeadership)
     /// Follow `state.leader` (or wait, when the partition has no leader) from `state.leaderEpoch`.
     case follow(PartitionLeadership)
-    /// No longer a replica; `deleted` when the topic is gone (its log can be removed).
+    /// No longer a replica; `deleted` when its log can be removed: the topic is gone, or the
+    /// partition was reassigned away from this broker (Kafka's StopReplica with delete).
     case stop(TopicPartition, deleted: Bool)
 
     public var partition: TopicPartition {
@@ -28,8 +29,10 @@ public enum BrokerRole {
         // Stops first, so a topic deleted and made again under the same name is stopped
         // (deleted) before its new partition is led or followed. (The sort below is stable.)
         var changes: [RoleChange] = []
+        // Either way the replica here is no longer wanted: its log goes (a reassignment that
+        // brings it back starts it empty and copies it again, as Kafka does).
         for (partition, _) in old.partitions(onBroker: broker) where !now.contains(partition) || !sameTopic(partition, old, new) {
-            changes.append(.stop(partition, deleted: !sameTopic(partition, old, new)))
+            changes.append(.stop(partition, deleted: true))
         }
         for (partition, replicas) in new.partitions(onBroker: broker) {
             guard let state = new.partitions[partition] else { continue }

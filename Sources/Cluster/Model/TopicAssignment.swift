@@ -11,12 +11,20 @@ public struct TopicAssignment: Sendable, Hashable {
     /// The store's version of the assignment (ZooKeeper: the topic znode's data version), set by
     /// reads; `updateTopicAssignment` is conditional on it. -1 before the topic is stored.
     public var version: Int32
+    /// Partitions being reassigned, by partition (Kafka's `adding_replicas` and
+    /// `removing_replicas`): their `partitions` entry then lists the target and the origin
+    /// replicas together. See PartitionReassignment.swift.
+    public var reassignments: [Int32: PartitionReassignment]
 
-    public init(name: String, topicID: KafkaUUID, partitions: [[Int32]], version: Int32 = -1) {
+    public init(
+        name: String, topicID: KafkaUUID, partitions: [[Int32]], version: Int32 = -1,
+        reassignments: [Int32: PartitionReassignment] = [:]
+    ) {
         self.name = name
         self.topicID = topicID
         self.partitions = partitions
         self.version = version
+        self.reassignments = reassignments
     }
 
     public var partitionCount: Int { partitions.count }
@@ -48,5 +56,6 @@ public struct TopicAssignment: Sendable, Hashable {
                 throw .invalid("partition \(name)-\(index) lists a replica twice: \(replicas)")
             }
         }
+        try validateReassignments()
     }
 }

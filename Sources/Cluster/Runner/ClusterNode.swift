@@ -104,6 +104,17 @@ public actor ClusterNode {
         return .failure(.notController("no channel to controller \(controllerID)"))
     }
 
+    /// Sends an admin's leader election to the controller, wherever it is.
+    public func electLeaders(_ request: LeaderElectionRequest) async -> LeaderElectionResult {
+        guard let controllerID = await follower?.image.controller?.brokerID else {
+            return .failure(.notController("no controller is elected"))
+        }
+        if controllerID == brokerID, let controller { return await controller.electLeaders(request) }
+        if let channel { return await channel.electLeaders(request, controller: controllerID) }
+        if let directory { return await directory.electLeaders(request, controller: controllerID) }
+        return .failure(.notController("no channel to controller \(controllerID)"))
+    }
+
     // MARK: Sessions
 
     private func join() async throws(ClusterError) -> any MetadataStore {

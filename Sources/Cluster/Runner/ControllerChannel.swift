@@ -8,6 +8,16 @@ public protocol ControllerChannel: Sendable {
     func changeIsr(_ request: IsrChangeRequest, controller: Int32) async -> IsrChangeResult
     func controlledShutdown(brokerID: Int32, brokerEpoch: Int64, controller: Int32) async
         -> Result<[TopicPartition], ClusterError>
+    /// An admin's leader election (ElectLeaders, key 43, forwarded to the controller).
+    func electLeaders(_ request: LeaderElectionRequest, controller: Int32) async -> LeaderElectionResult
+}
+
+extension ControllerChannel {
+    /// A channel that cannot carry ElectLeaders answers NOT_CONTROLLER, as a broker that is not
+    /// the controller does; the client then looks for the controller again.
+    public func electLeaders(_ request: LeaderElectionRequest, controller: Int32) async -> LeaderElectionResult {
+        .failure(.notController("this broker cannot forward ElectLeaders to controller \(controller)"))
+    }
 }
 
 /// The controller runners of the brokers in this process, by broker id (`petrel dev` runs
@@ -39,5 +49,12 @@ public actor LocalControllerDirectory: ControllerChannel {
             return .failure(.notController("controller \(controller) is not in this process"))
         }
         return await runner.controlledShutdown(brokerID: brokerID, brokerEpoch: brokerEpoch)
+    }
+
+    public func electLeaders(_ request: LeaderElectionRequest, controller: Int32) async -> LeaderElectionResult {
+        guard let runner = runners[controller] else {
+            return .failure(.notController("controller \(controller) is not in this process"))
+        }
+        return await runner.electLeaders(request)
     }
 }

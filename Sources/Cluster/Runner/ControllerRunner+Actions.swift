@@ -22,6 +22,20 @@ extension ControllerRunner {
             isrWaiters.removeValue(forKey: requestID)?.resume(returning: result)
         case .answerControlledShutdown(let requestID, let result):
             shutdownWaiters.removeValue(forKey: requestID)?.resume(returning: result)
+        case .answerElectLeaders(let requestID, let result):
+            electionWaiters.removeValue(forKey: requestID)?.resume(returning: result)
+        case .writeAssignment(let assignment, let fence):
+            let store = self.store
+            logger.info("completing reassignments", metadata: ["topic": "\(assignment.name)"])
+            Task { [weak self] in
+                let result: Result<TopicAssignment, ClusterError>
+                do throws(ClusterError) {
+                    result = .success(try await store.updateTopicAssignment(assignment, fence: fence))
+                } catch {
+                    result = .failure(error)
+                }
+                await self?.handle(.assignmentWritten(topic: assignment.name, result))
+            }
         case .notify(let notifications):
             if let electedAt {
                 let elapsed = ContinuousClock.now - electedAt
@@ -76,6 +90,7 @@ extension ControllerRunner {
         add(now.isrExpansions, before.isrExpansions) { metrics.isrExpansions.increment(by: $0) }
         add(now.isrShrinks, before.isrShrinks) { metrics.isrShrinks.increment(by: $0) }
         add(now.writeConflicts, before.writeConflicts) { metrics.stateWriteConflicts.increment(by: $0) }
+        add(now.reassignmentsCompleted, before.reassignmentsCompleted) { metrics.reassignmentsCompleted.increment(by: $0) }
         if now.offlinePartitions != before.offlinePartitions { metrics.offlinePartitions.record(now.offlinePartitions) }
     }
 }

@@ -22,6 +22,7 @@ public actor ControllerRunner {
     var nextRequestID: UInt64 = 0
     var isrWaiters: [UInt64: CheckedContinuation<IsrChangeResult, Never>] = [:]
     var shutdownWaiters: [UInt64: CheckedContinuation<Result<[TopicPartition], ClusterError>, Never>] = [:]
+    var electionWaiters: [UInt64: CheckedContinuation<LeaderElectionResult, Never>] = [:]
     /// When the current term began, for the failover time of its first batch.
     var electedAt: ContinuousClock.Instant?
     let notificationStream: AsyncStream<BrokerNotification>.Continuation
@@ -102,6 +103,16 @@ public actor ControllerRunner {
         return await withCheckedContinuation { continuation in
             shutdownWaiters[id] = continuation
             handle(.controlledShutdownRequested(brokerID: brokerID, brokerEpoch: brokerEpoch, requestID: id))
+        }
+    }
+
+    /// An admin's leader election (ElectLeaders), answered once the new leaders are written.
+    public func electLeaders(_ request: LeaderElectionRequest) async -> LeaderElectionResult {
+        nextRequestID += 1
+        let id = nextRequestID
+        return await withCheckedContinuation { continuation in
+            electionWaiters[id] = continuation
+            handle(.electLeadersRequested(request, requestID: id))
         }
     }
 

@@ -75,8 +75,10 @@ public protocol MetadataStore: Sendable {
     /// Creates a topic (assignment and configs, atomically). Fails with `.alreadyExists` when a
     /// topic of that name exists. Returns the stored assignment (with its version).
     func createTopic(_ topic: TopicAssignment, configs: [String: String]) async throws(ClusterError) -> TopicAssignment
-    /// Replaces a topic's assignment if its version is still `topic.version` (adding partitions).
-    func updateTopicAssignment(_ topic: TopicAssignment) async throws(ClusterError) -> TopicAssignment
+    /// Replaces a topic's assignment (adding partitions, starting or cancelling reassignments) if
+    /// its version is still `topic.version`; with a `fence` (the controller completing a
+    /// reassignment) also only while that controller is the latest (`.controllerMoved`).
+    func updateTopicAssignment(_ topic: TopicAssignment, fence: ControllerFence?) async throws(ClusterError) -> TopicAssignment
     /// Deletes a topic with its configs and partition states. Fails with `.notFound`.
     func deleteTopic(_ name: String) async throws(ClusterError)
     /// The names of all topics, sorted.
@@ -111,4 +113,11 @@ public protocol MetadataStore: Sendable {
     func controller(watch: MetadataWatch?) async throws(ClusterError) -> ControllerRegistration?
     /// Gives up controllership if `fence` still holds it; otherwise does nothing.
     func resign(_ fence: ControllerFence) async throws(ClusterError)
+}
+
+extension MetadataStore {
+    /// An admin's assignment change (any broker), conditional on `topic.version` only.
+    public func updateTopicAssignment(_ topic: TopicAssignment) async throws(ClusterError) -> TopicAssignment {
+        try await updateTopicAssignment(topic, fence: nil)
+    }
 }

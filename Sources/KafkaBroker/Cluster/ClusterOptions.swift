@@ -21,6 +21,8 @@ public struct ClusterOptions: Sendable {
     public var directory: LocalControllerDirectory?
     public var replicaLagTimeMaxMs: Int64
     public var replicaFetch: ReplicaFetchSettings
+    /// leader/follower.replication.throttled.rate: reassignment catch-up limits.
+    public var replicationThrottle: ReplicationThrottleRates
     public var controlledShutdown: Bool
     public var controlledShutdownRetries: Int
     public var controlledShutdownBackoffMs: Int64
@@ -28,7 +30,8 @@ public struct ClusterOptions: Sendable {
     public init(
         metadata: Metadata? = nil, rack: String? = nil, controller: ControllerConfig? = nil,
         directory: LocalControllerDirectory? = nil, replicaLagTimeMaxMs: Int64 = 30_000,
-        replicaFetch: ReplicaFetchSettings = ReplicaFetchSettings(), controlledShutdown: Bool = true,
+        replicaFetch: ReplicaFetchSettings = ReplicaFetchSettings(),
+        replicationThrottle: ReplicationThrottleRates = ReplicationThrottleRates(), controlledShutdown: Bool = true,
         controlledShutdownRetries: Int = 3, controlledShutdownBackoffMs: Int64 = 500
     ) {
         self.metadata = metadata
@@ -37,6 +40,7 @@ public struct ClusterOptions: Sendable {
         self.directory = directory
         self.replicaLagTimeMaxMs = replicaLagTimeMaxMs
         self.replicaFetch = replicaFetch
+        self.replicationThrottle = replicationThrottle
         self.controlledShutdown = controlledShutdown
         self.controlledShutdownRetries = controlledShutdownRetries
         self.controlledShutdownBackoffMs = controlledShutdownBackoffMs
@@ -75,5 +79,17 @@ public struct ReplicaFetchSettings: Sendable {
         self.responseMaxBytes = responseMaxBytes
         self.maxWaitMs = maxWaitMs
         self.backoffMs = backoffMs
+    }
+}
+
+/// leader.replication.throttled.rate and follower.replication.throttled.rate, bytes per second;
+/// nil (or Kafka's default, Long.MAX_VALUE): unthrottled. See ReplicationThrottle.
+public struct ReplicationThrottleRates: Sendable {
+    public var leaderBytesPerSecond: Int64?
+    public var followerBytesPerSecond: Int64?
+
+    public init(leaderBytesPerSecond: Int64? = nil, followerBytesPerSecond: Int64? = nil) {
+        self.leaderBytesPerSecond = leaderBytesPerSecond
+        self.followerBytesPerSecond = followerBytesPerSecond
     }
 }

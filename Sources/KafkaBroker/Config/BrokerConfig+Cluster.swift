@@ -29,6 +29,9 @@ extension BrokerConfig {
                 responseMaxBytes: Int32(clamping: int("replica.fetch.response.max.bytes") ?? 10_485_760),
                 maxWaitMs: Int32(clamping: int("replica.fetch.wait.max.ms") ?? 500),
                 backoffMs: int("replica.fetch.backoff.ms") ?? 1_000),
+            replicationThrottle: ReplicationThrottleRates(
+                leaderBytesPerSecond: int("leader.replication.throttled.rate"),
+                followerBytesPerSecond: int("follower.replication.throttled.rate")),
             controlledShutdown: bool("controlled.shutdown.enable") ?? true,
             controlledShutdownRetries: Int(int("controlled.shutdown.max.retries") ?? 3),
             controlledShutdownBackoffMs: int("controlled.shutdown.retry.backoff.ms") ?? 500)

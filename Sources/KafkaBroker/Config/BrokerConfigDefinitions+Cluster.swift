@@ -24,6 +24,12 @@ extension BrokerConfigDefinitions {
             "replica.fetch.backoff.ms", .int, default: "1000", .atLeast(0),
             doc: "How long a follower waits after a failed fetch before trying again."),
         broker(
+            "leader.replication.throttled.rate", .long, default: "9223372036854775807", .atLeast(1),
+            doc: "Bytes per second this broker sends, as leader, to throttled replicas that are not in sync: replicas being added by a reassignment, and those a topic lists in leader.replication.throttled.replicas for this broker. The default leaves them unthrottled."),
+        broker(
+            "follower.replication.throttled.rate", .long, default: "9223372036854775807", .atLeast(1),
+            doc: "Bytes per second this broker fetches, as follower, for its throttled replicas that are not in sync: replicas it is being added as by a reassignment, and those a topic lists in follower.replication.throttled.replicas for this broker. The default leaves them unthrottled."),
+        broker(
             "unclean.leader.election.enable", .boolean, default: "false",
             doc: "Whether a replica outside the in-sync replicas may become leader when none is left (losing acknowledged data); a topic may override it."),
         broker(

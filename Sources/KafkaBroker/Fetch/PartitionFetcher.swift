@@ -18,6 +18,8 @@ struct PartitionFetcher: Sendable {
         var nowMs: @Sendable () -> Int64
         var isEligible: @Sendable (Int32) -> Bool
         var submitIsrChange: @Sendable (Partition, LeaderReplicaState.PendingIsr) -> Void
+        /// leader.replication.throttled.rate; nil: none.
+        var throttle: ReplicationThrottle? = nil
     }
 
     struct Outcome {
@@ -28,6 +30,8 @@ struct PartitionFetcher: Sendable {
         /// Where the bytes are; turned into records only for the response actually sent, so a
         /// parked or filtered read opens no file descriptor.
         var read: LogReadResult? = nil
+        /// The bytes count against the leader's replication throttle.
+        var throttled = false
     }
 
     /// Reads every target; `maxBytes` is the response-wide limit.
@@ -61,6 +65,7 @@ struct PartitionFetcher: Sendable {
             return failure(notLeader(target), target: target, into: &data)
         }
         let log = partition.log
+        var throttledRead = false
         data.highWatermark = log.highWatermark
         let lastStableOffset = log.lastStableOffset
         data.lastStableOffset = lastStableOffset
@@ -90,6 +95,14 @@ struct PartitionFetcher: Sendable {
                 follower.submitIsrChange(partition, change)
             }
             data.highWatermark = log.highWatermark
+            if let throttle = follower.throttle, throttle.applies(to: partition.topicPartition, replica: follower.replicaId) {
+                // Used up: nothing this time (the follower asks again after max_wait_ms).
+                if !throttle.admits() {
+                    data.records = .empty
+                    return Outcome(data: data, bytes: 0, failed: false)
+                }
+                throttledRead = true
+            }
         }
         let maxOffset: Int64
         switch isolation {
@@ -110,7 +123,7 @@ struct PartitionFetcher: Sendable {
                     .init(producerId: $0.producerId, firstOffset: $0.firstOffset)
                 }
             }
-            return Outcome(data: data, bytes: result.length, failed: false, read: result)
+            return Outcome(data: data, bytes: result.length, failed: false, read: result, throttled: throttledRead)
         } catch {
             return failure(error.code, target: target, into: &data)
         }

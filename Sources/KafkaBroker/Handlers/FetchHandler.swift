@@ -11,6 +11,8 @@ struct FetchHandler: ApiHandler {
     let metrics: BrokerMetrics
     /// Where a follower's fetch sends the ISR expansion it earns.
     let cluster: BrokerCluster
+    /// leader.replication.throttled.rate; nil: none.
+    var leaderThrottle: ReplicationThrottle? = nil
 
     func handle(_ request: FetchRequest, context: RequestContext) -> HandlerResult<FetchResponse> {
         let version = context.apiVersion
@@ -51,7 +53,7 @@ struct FetchHandler: ApiHandler {
             let cache = topics.cache
             fetcher.follower = .init(
                 replicaId: replicaId, nowMs: WallClock.nowMs, isEligible: { cache.broker($0) != nil },
-                submitIsrChange: { [cluster] in cluster.submitIsrChange($0, $1) })
+                submitIsrChange: { [cluster] in cluster.submitIsrChange($0, $1) }, throttle: leaderThrottle)
         }
         let metrics = self.metrics
         let attempt: () -> DelayedFetch.FetchAttempt = {
@@ -62,7 +64,10 @@ struct FetchHandler: ApiHandler {
                 mustRespond: outcomes.contains { $0.failed })
         }
         // Only the attempt that is sent updates the session and opens files.
-        let finish: (DelayedFetch.FetchAttempt) -> FetchResponse = { [sessions] attempt in
+        let finish: (DelayedFetch.FetchAttempt) -> FetchResponse = { [sessions, leaderThrottle] attempt in
+            if let leaderThrottle, replicaId >= 0 {
+                leaderThrottle.record(bytes: attempt.outcomes.reduce(0) { $0 + ($1.1.throttled ? $1.1.bytes : 0) })
+            }
             let kept = sessions.filter(sessionId: sessionId, incremental: incremental, outcomes: attempt.outcomes)
             metrics.bytesOut.increment(by: Int64(attempt.bytes))
             return Self.response(kept, sessionId: sessionId, zeroCopy: context.zeroCopy)

@@ -14,6 +14,7 @@ extension ReplicaFetcher {
                 try truncateDiverged(partition, leaderEpoch: data.divergingEpoch.epoch, leaderEndOffset: data.divergingEpoch.endOffset)
             case .none:
                 if case .bytes(let records)? = data.records, records.readableBytes > 0 {
+                    try startAtFirstBatchIfEmpty(partition, records)
                     try partition.appendAsFollower(records, leaderHighWatermark: data.highWatermark)
                 } else {
                     partition.updateFollowerHighWatermark(data.highWatermark)

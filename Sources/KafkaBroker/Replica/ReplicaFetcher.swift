@@ -13,9 +13,11 @@ import Synchronization
 /// offsets and epochs, and the leader's high watermark and log start offset follow.
 final class ReplicaFetcher: Sendable {
     let leaderId: Int32
-    private let localBrokerId: Int32
+    let localBrokerId: Int32
     private let cache: MetadataCache
     private let settings: ReplicaFetchSettings
+    /// follower.replication.throttled.rate, shared by the broker's fetchers; nil: none.
+    let throttle: ReplicationThrottle?
     let logger: Logger
 
     private struct State {
@@ -26,11 +28,15 @@ final class ReplicaFetcher: Sendable {
     }
     private let state = Mutex(State())
 
-    init(leaderId: Int32, localBrokerId: Int32, cache: MetadataCache, settings: ReplicaFetchSettings, logger: Logger) {
+    init(
+        leaderId: Int32, localBrokerId: Int32, cache: MetadataCache, settings: ReplicaFetchSettings, throttle: ReplicationThrottle? = nil,
+        logger: Logger
+    ) {
         self.leaderId = leaderId
         self.localBrokerId = localBrokerId
         self.cache = cache
         self.settings = settings
+        self.throttle = throttle
         var logger = logger
         logger[metadataKey: "leader"] = "\(leaderId)"
         self.logger = logger
@@ -77,7 +83,8 @@ final class ReplicaFetcher: Sendable {
         var connection: KafkaConnection?
         while !Task.isCancelled {
             let now = ContinuousClock.now
-            let due = state.withLock { s in s.partitions.filter { s.backoffUntil[$0.key].map { $0 <= now } ?? true } }
+            let ready = state.withLock { s in s.partitions.filter { s.backoffUntil[$0.key].map { $0 <= now } ?? true } }
+            let (due, throttled) = applyingThrottle(ready)
             if due.isEmpty {
                 // Nothing to fetch now; new partitions are picked up within this pause.
                 try? await Task.sleep(for: .milliseconds(50))
@@ -88,7 +95,7 @@ final class ReplicaFetcher: Sendable {
                     connection = try await connect()
                 }
                 guard let connection else { continue }
-                try await fetchOnce(due, over: connection)
+                try await fetchOnce(due, throttled: throttled, over: connection)
             } catch {
                 logger.warning("replica fetch failed; retrying", metadata: ["error": "\(error)"])
                 await connection?.close()
@@ -109,7 +116,9 @@ final class ReplicaFetcher: Sendable {
     }
 
     /// One Fetch for every partition due, then each partition's answer applied.
-    private func fetchOnce(_ due: [TopicPartition: Partition], over connection: KafkaConnection) async throws {
+    private func fetchOnce(
+        _ due: [TopicPartition: Partition], throttled: Set<TopicPartition>, over connection: KafkaConnection
+    ) async throws {
         let ordered = due.sorted { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }
         var byTopic: [String: [FetchRequest.FetchPartition]] = [:]
         for (key, partition) in ordered {
@@ -127,6 +136,7 @@ final class ReplicaFetcher: Sendable {
         if response.errorCode != 0 {
             throw BrokerError(ErrorCode(response.errorCode), "fetch from leader \(leaderId) failed")
         }
+        recordThrottled(response, throttled: throttled)
         for topic in response.responses {
             for data in topic.partitions {
                 let key = TopicPartition(topic: topic.topic, partition: data.partitionIndex)

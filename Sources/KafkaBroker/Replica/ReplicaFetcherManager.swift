@@ -10,13 +10,18 @@ public final class ReplicaFetcherManager: Sendable {
     private let localBrokerId: Int32
     private let cache: MetadataCache
     private let settings: ReplicaFetchSettings
+    /// follower.replication.throttled.rate, shared by every fetcher; nil: none.
+    let throttle: ReplicationThrottle?
     private let logger: Logger
     private let fetchers = Mutex<[Int32: ReplicaFetcher]>([:])
 
-    init(localBrokerId: Int32, cache: MetadataCache, settings: ReplicaFetchSettings, logger: Logger) {
+    init(
+        localBrokerId: Int32, cache: MetadataCache, settings: ReplicaFetchSettings, throttle: ReplicationThrottle? = nil, logger: Logger
+    ) {
         self.localBrokerId = localBrokerId
         self.cache = cache
         self.settings = settings
+        self.throttle = throttle
         self.logger = logger
     }
 
@@ -35,7 +40,9 @@ public final class ReplicaFetcherManager: Sendable {
                 if let existing = fetchers[leader] {
                     fetcher = existing
                 } else {
-                    fetcher = ReplicaFetcher(leaderId: leader, localBrokerId: localBrokerId, cache: cache, settings: settings, logger: logger)
+                    fetcher = ReplicaFetcher(
+                        leaderId: leader, localBrokerId: localBrokerId, cache: cache, settings: settings, throttle: throttle,
+                        logger: logger)
                     fetchers[leader] = fetcher
                     started.append(fetcher)
                 }

@@ -62,8 +62,8 @@ public final class EmbeddedMetadataStore: MetadataStore {
         try backend.write(sessionID) { state throws(ClusterError) in try state.createTopic(topic, configs: configs) }
     }
 
-    public func updateTopicAssignment(_ topic: TopicAssignment) async throws(ClusterError) -> TopicAssignment {
-        try backend.write(sessionID) { state throws(ClusterError) in try state.updateTopicAssignment(topic) }
+    public func updateTopicAssignment(_ topic: TopicAssignment, fence: ControllerFence?) async throws(ClusterError) -> TopicAssignment {
+        try backend.write(sessionID) { state throws(ClusterError) in try state.updateTopicAssignment(topic, fence: fence) }
     }
 
     public func deleteTopic(_ name: String) async throws(ClusterError) {

@@ -111,8 +111,11 @@ struct EmbeddedState {
         return stored
     }
 
-    mutating func updateTopicAssignment(_ topic: TopicAssignment) throws(ClusterError) -> TopicAssignment {
+    mutating func updateTopicAssignment(_ topic: TopicAssignment, fence: ControllerFence?) throws(ClusterError) -> TopicAssignment {
         try topic.validate()
+        if let fence, fence.epochVersion != controllerEpochVersion {
+            throw .controllerMoved("\(fence) was superseded by controller epoch \(controllerEpoch)")
+        }
         guard let current = topics[topic.name] else { throw .unknownTopic(topic.name) }
         guard current.version == topic.version else {
             throw .staleVersion("topic \(topic.name) is at version \(current.version), not \(topic.version)")

@@ -79,7 +79,9 @@ struct BrokerZNode: Codable {
     }
 }
 
-/// `/brokers/topics/<topic>`, version 3 (TopicZNode): replicas per partition and the topic id.
+/// `/brokers/topics/<topic>`, version 3 (TopicZNode): replicas per partition, the topic id, and
+/// the adding and removing replicas of partitions being reassigned (Kafka 2.4+; only partitions
+/// with some are listed).
 struct TopicZNode: Codable {
     var version: Int
     var topicID: String?
@@ -98,8 +100,14 @@ struct TopicZNode: Codable {
         version = 3
         topicID = topic.topicID.base64
         partitions = Dictionary(uniqueKeysWithValues: topic.partitions.enumerated().map { (String($0.offset), $0.element) })
-        addingReplicas = [:]
-        removingReplicas = [:]
+        var adding: [String: [Int32]] = [:]
+        var removing: [String: [Int32]] = [:]
+        for (partition, moving) in topic.reassignments {
+            if !moving.adding.isEmpty { adding[String(partition)] = moving.adding }
+            if !moving.removing.isEmpty { removing[String(partition)] = moving.removing }
+        }
+        addingReplicas = adding
+        removingReplicas = removing
     }
 
     func assignment(name: String, version: Int32, path: String) throws(ClusterError) -> TopicAssignment {
@@ -113,7 +121,22 @@ struct TopicZNode: Codable {
             }
             replicas[index] = value
         }
-        return TopicAssignment(name: name, topicID: id, partitions: replicas, version: version)
+        var reassignments: [Int32: PartitionReassignment] = [:]
+        for (field, entries) in [(\PartitionReassignment.adding, addingReplicas), (\.removing, removingReplicas)] {
+            for (key, value) in entries ?? [:] where !value.isEmpty {
+                guard let index = Int32(key), index >= 0, Int(index) < partitions.count else {
+                    throw .corrupt("\(path) lists moving replicas of unknown partition \(key)")
+                }
+                reassignments[index, default: PartitionReassignment()][keyPath: field] = value
+            }
+        }
+        let topic = TopicAssignment(name: name, topicID: id, partitions: replicas, version: version, reassignments: reassignments)
+        do throws(ClusterError) {
+            try topic.validateReassignments()
+        } catch {
+            throw .corrupt("\(path): \(error.message)")
+        }
+        return topic
     }
 }
 

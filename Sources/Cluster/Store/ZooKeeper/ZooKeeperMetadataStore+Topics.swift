@@ -40,13 +40,18 @@ extension ZooKeeperMetadataStore {
         return stored
     }
 
-    public func updateTopicAssignment(_ topic: TopicAssignment) async throws(ClusterError) -> TopicAssignment {
+    public func updateTopicAssignment(_ topic: TopicAssignment, fence: ControllerFence?) async throws(ClusterError) -> TopicAssignment {
         try topic.validate()
         let path = paths.topic(topic.name)
         let data = ZNodeJSON.encode(TopicZNode(topic))
         do {
-            let stat = try await retrying(path) { () async throws(ZooKeeperError) -> Stat in
-                try await client.setData(path, data: data, version: topic.version)
+            let stat: Stat
+            if let fence {
+                stat = try await fencedSetData(path, data: data, version: topic.version, fence: fence)
+            } else {
+                stat = try await retrying(path) { () async throws(ZooKeeperError) -> Stat in
+                    try await client.setData(path, data: data, version: topic.version)
+                }
             }
             var stored = topic
             stored.version = stat.version
@@ -55,11 +60,35 @@ extension ZooKeeperMetadataStore {
             if error.reason == .notFound { throw .unknownTopic(topic.name) }
             // A retried write that landed the first time reads back as what we wrote.
             if error.reason == .staleVersion, let current = try await self.topic(topic.name, watch: nil),
-                current.partitions == topic.partitions, current.topicID == topic.topicID, current.version == topic.version + 1
+                current.partitions == topic.partitions, current.reassignments == topic.reassignments,
+                current.topicID == topic.topicID, current.version == topic.version + 1
             {
                 return current
             }
             throw error
+        }
+    }
+
+    /// The controller's topic write: behind a check of `/controller_epoch`, as its state writes.
+    private func fencedSetData(_ path: String, data: [UInt8], version: Int32, fence: ControllerFence) async throws(ClusterError) -> Stat {
+        let operations: [MultiOperation] = [
+            .check(path: paths.controllerEpoch, version: fence.epochVersion), .setData(path: path, data: data, version: version),
+        ]
+        var attempt = 0
+        while true {
+            let results: [MultiResult]
+            do throws(ZooKeeperError) {
+                results = try await client.multi(operations)
+            } catch {
+                if error.isRetriable, !client.isEnded, attempt < configuration.maxRetries {
+                    attempt += 1
+                    try? await Task.sleep(for: .milliseconds(min(10 * attempt, 200)))
+                    continue
+                }
+                throw Self.stateWriteError(error, path: path, fence: fence)
+            }
+            guard case .dataSet(let stat)? = results.last else { throw .corrupt("\(path): multi answered without a stat") }
+            return stat
         }
     }
 
