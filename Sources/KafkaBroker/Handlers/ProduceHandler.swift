@@ -59,7 +59,11 @@ struct ProduceHandler: ApiHandler {
             timestampBeforeMaxMs: config.messageTimestampBeforeMaxMs, timestampAfterMaxMs: config.messageTimestampAfterMaxMs,
             maxMessageBytes: config.maxMessageBytes)
         let validated: ValidatedRecordBatch
-        switch RecordBatchValidator.validate(records, policy: policy, requestVersion: context.apiVersion, now: now, allocator: context.allocator) {
+        let decompression = DecompressionBuffer.current
+        defer { decompression.trim() }
+        switch RecordBatchValidator.validate(
+            records, policy: policy, requestVersion: context.apiVersion, now: now,
+            decompressionBuffer: &decompression.buffer) {
         case .success(let batch):
             validated = batch
         case .failure(let failure):
