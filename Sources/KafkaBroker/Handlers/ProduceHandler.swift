@@ -2,8 +2,8 @@ import KafkaProtocol
 import LogStorage
 import NIOCore
 
-/// Produce: validate each partition's record batches, assign offsets in place and append the
-/// client's bytes with one write. acks=0 gets no response; acks=1 and -1 are answered after
+/// Produce: validate each partition's record batches and append the client's bytes with one
+/// write (offsets are assigned in copies of the batch headers; the request's bytes stay as sent). acks=0 gets no response; acks=1 and -1 are answered after
 /// the append (on one broker the ISR is the leader alone).
 struct ProduceHandler: ApiHandler {
     typealias Request = ProduceRequest

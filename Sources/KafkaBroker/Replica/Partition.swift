@@ -42,7 +42,7 @@ public final class Partition: Sendable {
     public func appendAsLeader(
         _ records: inout ByteBuffer, logAppendTime: Int64?, origin: AppendOrigin = .client
     ) throws(StorageError) -> AppendResult {
-        let result = try log.append(&records, leaderEpoch: leaderEpoch, logAppendTime: logAppendTime, origin: origin)
+        let result = try log.append(records, leaderEpoch: leaderEpoch, logAppendTime: logAppendTime, origin: origin)
         guard !result.isDuplicate else { return result }
         log.updateHighWatermark(log.logEndOffset)
         wakeWatchers()

@@ -28,7 +28,7 @@ public final class BrokerServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: maxFrameSize)))
+                        KafkaFrameHandler(maxFrameSize: maxFrameSize))
                     try channel.pipeline.syncOperations.addHandler(
                         KafkaConnectionHandler(dispatcher: dispatcher, logger: logger, zeroCopy: true))
                 }
