@@ -192,7 +192,9 @@ let package = Package(
         ),
 
         .testTarget(name: "KafkaSchemaGenTests", dependencies: ["KafkaSchemaGen"]),
-        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"], exclude: ["Golden"]),
+        .testTarget(
+            name: "KafkaProtocolTests",
+            dependencies: ["KafkaProtocol", .product(name: "NIOEmbedded", package: "swift-nio")], exclude: ["Golden"]),
         .testTarget(name: "LogStorageTests", dependencies: ["LogStorage", "TestSupport"]),
         .testTarget(
             name: "KafkaBrokerTests",

@@ -45,6 +45,19 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // As the broker validates: one decompression buffer reused across batches.
+    Benchmark("RecordBatch validation (1000 x 1 KiB, lz4, reused buffer)") { benchmark, batch in
+        var buffer = ByteBuffer()
+        for _ in benchmark.scaledIterations {
+            if case .failure(let e) = RecordBatchValidator.validate(
+                batch, policy: policy, requestVersion: 9, now: now, decompressionBuffer: &buffer) {
+                benchmark.error("rejected: \(e)")
+            }
+        }
+    } setup: {
+        try ProtocolFixtures.batch(recordSize: 1024, count: 1000, compression: .lz4)
+    }
+
     Benchmark("CRC32C (1 MiB)", configuration: .init(scalingFactor: .one)) { benchmark, bytes in
         bytes.withUnsafeBytes { raw in
             for _ in benchmark.scaledIterations { blackHole(CRC32C.checksum(raw)) }

@@ -14,7 +14,7 @@ enum ProtocolFixtures {
         return try builder.build()
     }
 
-    /// A Produce v9 request frame (what KafkaFrameDecoder hands the broker: no size prefix).
+    /// A Produce v9 request frame (what KafkaFrameHandler hands the broker: no size prefix).
     static func produceFrame(batch: ByteBuffer, partitions: Int = 1, version: Int16 = 9) -> ByteBuffer {
         let request = ProduceRequest(
             acks: 1, timeoutMs: 30_000,

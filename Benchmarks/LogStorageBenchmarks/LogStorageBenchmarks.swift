@@ -55,8 +55,8 @@ final class FilledLog: Sendable {
         for i in 0..<batches {
             var builder = RecordBatchBuilder()
             for r in 0..<10 { builder.append(key: nil, value: value, timestamp: Self.baseTimestamp + Int64(i) + Int64(r % 2)) }
-            var batch = try builder.build()
-            _ = try log.append(&batch, leaderEpoch: 0, logAppendTime: nil)
+            let batch = try builder.build()
+            _ = try log.append(batch, leaderEpoch: 0, logAppendTime: nil)
         }
         log.updateHighWatermark(log.logEndOffset)
         span = Int64(batches)

@@ -69,13 +69,13 @@ final class BenchLog {
                 builder.append(key: key, value: value, timestamp: clock.nowMs)
                 sequence += 1
             }
-            var batch = try builder.build()
+            let batch = try builder.build()
             written += batch.readableBytes
-            _ = try log.append(&batch, leaderEpoch: 0, logAppendTime: nil)
+            _ = try log.append(batch, leaderEpoch: 0, logAppendTime: nil)
         }
         clock.advance(by: 60_001)
-        var tail = try Self.oneRecord(key: "tail", size: 10, timestamp: clock.nowMs)
-        _ = try log.append(&tail, leaderEpoch: 0, logAppendTime: nil)
+        let tail = try Self.oneRecord(key: "tail", size: 10, timestamp: clock.nowMs)
+        _ = try log.append(tail, leaderEpoch: 0, logAppendTime: nil)
         log.updateHighWatermark(log.logEndOffset)
         try log.flush()
     }
@@ -112,9 +112,9 @@ func measureAppends(_ log: PartitionLog, rate: Int, count: Int?, keepGoing: () -
     var index = 0
     let template = try BenchLog.oneRecord(key: "live", size: 1024, timestamp: 0)
     while count.map({ index < $0 }) ?? keepGoing() {
-        var batch = template
+        let batch = template
         let start = clock.now
-        _ = try log.append(&batch, leaderEpoch: 0, logAppendTime: nil)
+        _ = try log.append(batch, leaderEpoch: 0, logAppendTime: nil)
         let elapsed = (clock.now - start).components
         latencies.append(Double(elapsed.seconds) * 1e9 + Double(elapsed.attoseconds) / 1e9)
         log.updateHighWatermark(log.logEndOffset)

@@ -23,8 +23,8 @@ import TestSupport
         defer { manager.closeAll() }
         if manager.log(topic: topic, partition: partition) != nil { try manager.deleteLog(topic: topic, partition: partition) }
         let log = try manager.openOrCreateLog(topic: topic, partition: partition, topicId: KafkaUUID.random(), config: LogConfig())
-        var batch = try BrokerFixture.batch(["stale"])
-        _ = try log.append(&batch, leaderEpoch: 0, logAppendTime: nil)
+        let batch = try BrokerFixture.batch(["stale"])
+        _ = try log.append(batch, leaderEpoch: 0, logAppendTime: nil)
     }
 
     @Test func aRefusedCreateLeavesNoTopicAndNoLogs() async throws {

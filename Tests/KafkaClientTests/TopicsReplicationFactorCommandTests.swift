@@ -1,6 +1,7 @@
 import Foundation
 import KafkaClient
 import NIOCore
+import TestSupport
 import Testing
 
 /// `petrel topics:replication-factor` against a real `petrel dev` cluster of three brokers

@@ -65,29 +65,63 @@ import Testing
         #expect(RecordBatch.crcIsValid(in: buffer, at: 0))
     }
 
+    /// The header copy and the untouched rest of the batch.
+    static func split(_ batch: ByteBuffer) -> (header: ByteBuffer, records: ByteBuffer) {
+        (batch.getSlice(at: 0, length: RecordBatchHeader.size) ?? ByteBuffer(),
+         batch.getSlice(at: RecordBatchHeader.size, length: batch.readableBytes - RecordBatchHeader.size) ?? ByteBuffer())
+    }
+
+    static func joined(_ header: ByteBuffer, _ records: ByteBuffer) -> ByteBuffer {
+        var out = header
+        out.writeImmutableBuffer(records)
+        return out
+    }
+
     @Test func logAppendTimeRewriteRecomputesCRC() throws {
-        var buffer = try RecordsTestHelpers.batch(count: 5, compression: .lz4)
-        let before = try #require(RecordBatchHeader(buffer: buffer, at: 0))
-        #expect(RecordBatch.setLogAppendTime(42_000, in: &buffer, at: 0))
-        let after = try #require(RecordBatchHeader(buffer: buffer, at: 0))
+        let batch = try RecordsTestHelpers.batch(count: 5, compression: .lz4)
+        let parts = Self.split(batch)
+        var header = parts.header
+        let records = parts.records
+        let before = try #require(RecordBatchHeader(buffer: batch, at: 0))
+        #expect(RecordBatch.setLogAppendTime(42_000, header: &header, at: 0, records: records))
+        let after = try #require(RecordBatchHeader(buffer: header, at: 0))
         #expect(after.timestampType == .logAppendTime)
         #expect(after.maxTimestamp == 42_000)
         #expect(after.compression == .lz4)
         #expect(after.crc != before.crc)
-        #expect(RecordBatch.crcIsValid(in: buffer, at: 0))
+        #expect(RecordBatch.crcIsValid(in: Self.joined(header, records), at: 0))
+        // The rest of the batch was not written to.
+        #expect(records == Self.split(batch).records)
         // Back to CreateTime clears the bit again.
-        #expect(RecordBatch.setMaxTimestamp(7, timestampType: .createTime, in: &buffer, at: 0))
-        let reverted = try #require(RecordBatchHeader(buffer: buffer, at: 0))
+        #expect(RecordBatch.setMaxTimestamp(7, timestampType: .createTime, header: &header, at: 0, records: records))
+        let reverted = try #require(RecordBatchHeader(buffer: header, at: 0))
         #expect(reverted.timestampType == .createTime && reverted.maxTimestamp == 7)
-        #expect(RecordBatch.crcIsValid(in: buffer, at: 0))
+        #expect(RecordBatch.crcIsValid(in: Self.joined(header, records), at: 0))
     }
 
-    @Test func setLogAppendTimeRefusesTruncatedBatch() throws {
+    @Test func logAppendTimeRewriteOfAHeaderAtAnOffset() throws {
+        let batch = try RecordsTestHelpers.batch(count: 3)
+        let (header, records) = Self.split(batch)
+        var headers = ByteBuffer(repeating: 0xEE, count: 100)
+        headers.writeImmutableBuffer(header)
+        #expect(RecordBatch.setLogAppendTime(5, header: &headers, at: 100, records: records))
+        let stamped = headers.getSlice(at: 100, length: RecordBatchHeader.size) ?? ByteBuffer()
+        #expect(RecordBatch.crcIsValid(in: Self.joined(stamped, records), at: 0))
+        #expect(headers.getBytes(at: 0, length: 100) == Array(repeating: 0xEE, count: 100))
+    }
+
+    @Test func setLogAppendTimeRefusesRecordsOfAnotherLength() throws {
         let full = try RecordsTestHelpers.batch(count: 2)
-        var truncated = full.getSlice(at: 0, length: full.readableBytes - 1) ?? ByteBuffer()
-        let copy = truncated
-        #expect(!RecordBatch.setLogAppendTime(1, in: &truncated, at: 0))
-        #expect(truncated == copy)
+        let parts = Self.split(full)
+        var header = parts.header
+        let records = parts.records
+        let copy = header
+        let short = records.getSlice(at: records.readerIndex, length: records.readableBytes - 1) ?? ByteBuffer()
+        #expect(!RecordBatch.setLogAppendTime(1, header: &header, at: 0, records: short))
+        var long = records
+        long.writeInteger(UInt8(0))
+        #expect(!RecordBatch.setLogAppendTime(1, header: &header, at: 0, records: long))
+        #expect(header == copy)
     }
 
     @Test func anyFlippedCoveredByteBreaksCRC() throws {

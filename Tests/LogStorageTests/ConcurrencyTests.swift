@@ -22,8 +22,8 @@ import Testing
             for round in 0..<150 {
                 do {
                     if worker < 3 {
-                        var batch = makeBatch(records: 3, timestamp: Int64(round), valueSize: 50)
-                        let result = try log.append(&batch, leaderEpoch: 0, logAppendTime: nil)
+                        let batch = makeBatch(records: 3, timestamp: Int64(round), valueSize: 50)
+                        let result = try log.append(batch, leaderEpoch: 0, logAppendTime: nil)
                         firstOffsets.withLock { $0.append(result.firstOffset) }
                         log.updateHighWatermark(log.logEndOffset)
                     } else {

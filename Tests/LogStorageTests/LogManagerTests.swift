@@ -92,6 +92,36 @@ import Testing
         #expect(again.allLogs.values.allSatisfy { $0.loadSummary.cleanShutdown })
     }
 
+    /// Placement follows the per-directory counts through creates, deletes and a restart.
+    @Test func newLogsGoToTheDirectoryWithFewestAfterDeletesAndRestart() throws {
+        let dirs = [TestDirectory(), TestDirectory(), TestDirectory()]
+        let paths = dirs.map(\.path)
+        let manager = try LogManager(dataDirs: paths, logger: quietLogger)
+        for partition: Int32 in 0..<6 {
+            _ = try manager.openOrCreateLog(topic: "a", partition: partition, topicId: .zero, config: LogConfig())
+        }
+        func count(_ m: LogManager, _ dir: String) -> Int {
+            m.allLogs.keys.filter { m.dataDir(topic: $0.topic, partition: $0.partition) == dir }.count
+        }
+        #expect(paths.map { count(manager, $0) } == [2, 2, 2])
+        // Empty the second directory: the next two logs both go there.
+        let inSecond = manager.allLogs.keys.filter { manager.dataDir(topic: $0.topic, partition: $0.partition) == paths[1] }
+        for key in inSecond { try manager.deleteLog(topic: key.topic, partition: key.partition) }
+        for partition: Int32 in 0..<2 {
+            _ = try manager.openOrCreateLog(topic: "b", partition: partition, topicId: .zero, config: LogConfig())
+            #expect(manager.dataDir(topic: "b", partition: partition) == paths[1])
+        }
+        // Reopening an existing log places nothing new.
+        _ = try manager.openOrCreateLog(topic: "b", partition: 0, topicId: .zero, config: LogConfig())
+        manager.closeAll()
+        // After a restart the counts come from disk: [2, 2, 2] again, so the next log goes first.
+        let again = try LogManager(dataDirs: paths, logger: quietLogger)
+        defer { again.closeAll() }
+        #expect(paths.map { count(again, $0) } == [2, 2, 2])
+        _ = try again.openOrCreateLog(topic: "c", partition: 0, topicId: .zero, config: LogConfig())
+        #expect(again.dataDir(topic: "c", partition: 0) == paths[0])
+    }
+
     @Test func refusesTopicNamesThatAreNotOnePathComponent() throws {
         let dir = TestDirectory()
         let manager = try LogManager(dataDir: dir.path, logger: quietLogger)

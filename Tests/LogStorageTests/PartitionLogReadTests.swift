@@ -8,25 +8,33 @@ import Testing
         try PartitionLog.open(directory: "\(dir.path)/t-0", topic: "t", partition: 0, config: config, io: io, logger: quietLogger)
     }
 
-    @Test func appendAssignsOffsetsInPlaceAndReadsBackTheSameBytes() throws {
+    @Test func appendStoresAssignedOffsetsAndLeavesTheCallersBytesAlone() throws {
         let dir = TestDirectory()
         let log = try openLog(dir)
-        var first = makeBatch(records: 3, timestamp: 100)
-        let a = try log.append(&first, leaderEpoch: 7, logAppendTime: nil)
-        var second = makeBatch(records: 2, timestamp: 200)
-        let b = try log.append(&second, leaderEpoch: 7, logAppendTime: nil)
+        let first = makeBatch(records: 3, timestamp: 100)
+        let a = try log.append(first, leaderEpoch: 7, logAppendTime: nil)
+        let second = makeBatch(records: 2, timestamp: 200)
+        let secondBefore = ByteBuffer(bytes: Array(second.readableBytesView))
+        let b = try log.append(second, leaderEpoch: 7, logAppendTime: nil)
         #expect(a.firstOffset == 0 && a.lastOffset == 2 && a.maxTimestamp == 102 && a.logAppendTime == -1)
         #expect(b.firstOffset == 3 && b.lastOffset == 4)
         #expect(log.logEndOffset == 5)
-        // The caller's buffer was edited in place: offset and epoch stamped, CRC untouched and valid.
-        let stamped = try #require(RecordBatchHeader(buffer: second, at: second.readerIndex))
-        #expect(stamped.baseOffset == 3 && stamped.partitionLeaderEpoch == 7)
-        #expect(RecordBatch.crcIsValid(in: second, at: second.readerIndex))
+        // The caller's bytes (shared with a request frame in the broker) are untouched.
+        #expect(second == secondBefore)
 
+        // Stored: the same bytes with offset and epoch stamped, CRC untouched and valid.
         let result = try log.read(from: 0, maxBytes: 1 << 20, maxOffset: 5, minOneBatch: true)
+        let stored = try result.readBytes()
         var expected = first
         expected.writeImmutableBuffer(second)
-        #expect(try result.readBytes() == expected)
+        expected.setInteger(Int64(3), at: first.readableBytes + RecordBatchHeader.baseOffsetOffset)
+        for index in [0, first.readableBytes] {
+            expected.setInteger(Int32(7), at: index + RecordBatchHeader.partitionLeaderEpochOffset)
+        }
+        #expect(stored == expected)
+        let stamped = headers(in: stored)
+        #expect(stamped.map(\.baseOffset) == [0, 3] && stamped.map(\.partitionLeaderEpoch) == [7, 7])
+        #expect(RecordBatch.crcIsValid(in: stored, at: stored.readerIndex + first.readableBytes))
         #expect(result.firstOffset == 0 && result.position == 0 && result.length == expected.readableBytes)
         #expect(log.size == Int64(expected.readableBytes))
     }
@@ -111,10 +119,14 @@ import Testing
         var records = ByteBuffer()
         for _ in 0..<50 { records.writeImmutableBuffer(makeBatch(records: 3)) }
         let before = io.writes
-        let result = try log.append(&records, leaderEpoch: 0, logAppendTime: 42)
+        let result = try log.append(records, leaderEpoch: 0, logAppendTime: 42)
         #expect(io.writes - before == 1)
         #expect(result.firstOffset == 0 && result.lastOffset == 149 && result.batchCount == 50)
-        #expect(headers(in: records).map(\.baseOffset) == Array(stride(from: 0, to: 150, by: 3)))
+        let stored = try log.readAll(from: 0)
+        #expect(stored.map(\.baseOffset) == Array(stride(from: 0, to: 150, by: 3)))
+        #expect(stored.allSatisfy { $0.timestampType == .logAppendTime && $0.maxTimestamp == 42 })
+        // Nothing of the stamping reached the caller's buffer.
+        #expect(headers(in: records).allSatisfy { $0.baseOffset == 0 && $0.timestampType == .createTime })
     }
 
     @Test func zeroCopyRegionCoversTheSameBytesOnItsOwnDescriptor() throws {
@@ -134,13 +146,13 @@ import Testing
     @Test func rejectsBuffersThatAreNotWholeBatches() throws {
         let dir = TestDirectory()
         let log = try openLog(dir)
-        var batch = makeBatch(records: 2)
-        var torn = batch.getSlice(at: 0, length: batch.readableBytes - 3) ?? ByteBuffer()
-        #expect(throws: StorageError.self) { try log.append(&torn, leaderEpoch: 0, logAppendTime: nil) }
-        var empty = ByteBuffer()
-        #expect(throws: StorageError.self) { try log.append(&empty, leaderEpoch: 0, logAppendTime: nil) }
+        let batch = makeBatch(records: 2)
+        let torn = batch.getSlice(at: 0, length: batch.readableBytes - 3) ?? ByteBuffer()
+        #expect(throws: StorageError.self) { try log.append(torn, leaderEpoch: 0, logAppendTime: nil) }
+        let empty = ByteBuffer()
+        #expect(throws: StorageError.self) { try log.append(empty, leaderEpoch: 0, logAppendTime: nil) }
         #expect(log.logEndOffset == 0 && log.size == 0)
-        _ = try log.append(&batch, leaderEpoch: 0, logAppendTime: nil)
+        _ = try log.append(batch, leaderEpoch: 0, logAppendTime: nil)
         #expect(log.logEndOffset == 2)
     }
 }

@@ -31,8 +31,8 @@ struct ProducerStatePartitionLogTests {
 
     @discardableResult
     func produce(_ log: PartitionLog, pid: Int64, epoch: Int16 = 0, seq: Int32, records: Int, valueSize: Int = 10, logAppendTime: Int64? = nil) throws -> AppendResult {
-        var records = try batch(pid: pid, epoch: epoch, seq: seq, records: records, valueSize: valueSize)
-        return try log.append(&records, leaderEpoch: 0, logAppendTime: logAppendTime)
+        let records = try batch(pid: pid, epoch: epoch, seq: seq, records: records, valueSize: valueSize)
+        return try log.append(records, leaderEpoch: 0, logAppendTime: logAppendTime)
     }
 
     @Test("the conformance scenario: a replay is answered with the original offsets and not stored; a gap is rejected")

@@ -18,9 +18,9 @@ import Testing
         ])
         #expect(log.size == Int64(batchSize * 7))
         // A too-large append is refused rather than rolled forever.
-        var big = makeBatch(records: 1, valueSize: batchSize * 4)
+        let big = makeBatch(records: 1, valueSize: batchSize * 4)
         do {
-            _ = try log.append(&big, leaderEpoch: 0, logAppendTime: nil)
+            _ = try log.append(big, leaderEpoch: 0, logAppendTime: nil)
             Issue.record("an append larger than segment.bytes must fail")
         } catch {
             #expect(error.code == .recordListTooLarge)

@@ -16,8 +16,8 @@ import Testing
         let log = try openLog(dir, segmentBytes: 2048)
         // 40 batches of 5 records; batch b holds timestamps 1000*b + 0, 10, 20, 30, 40.
         for b in 0..<40 {
-            var batch = makeBatch(records: 5, timestamp: Int64(b) * 1000, valueSize: 30, timestampStep: 10)
-            _ = try log.append(&batch, leaderEpoch: 0, logAppendTime: nil)
+            let batch = makeBatch(records: 5, timestamp: Int64(b) * 1000, valueSize: 30, timestampStep: 10)
+            _ = try log.append(batch, leaderEpoch: 0, logAppendTime: nil)
         }
         #expect(log.segmentCount > 3)
         #expect(try log.offset(forTimestamp: 0).map { [$0.offset, $0.timestamp] } == [0, 0])
@@ -31,8 +31,8 @@ import Testing
     @Test func looksInsideCompressedBatchesAndRespectsTheLogStartOffset() throws {
         let dir = TestDirectory()
         let log = try openLog(dir)
-        var batch = makeBatch(records: 10, timestamp: 500, compression: .gzip, timestampStep: 100)
-        _ = try log.append(&batch, leaderEpoch: 0, logAppendTime: nil)
+        let batch = makeBatch(records: 10, timestamp: 500, compression: .gzip, timestampStep: 100)
+        _ = try log.append(batch, leaderEpoch: 0, logAppendTime: nil)
         #expect(try log.offset(forTimestamp: 750).map { [$0.offset, $0.timestamp] } == [3, 800])
         log.updateHighWatermark(10)
         try log.deleteRecords(before: 6)
@@ -43,8 +43,8 @@ import Testing
         let dir = TestDirectory()
         let log = try openLog(dir)
         for timestamp: Int64 in [100, 900, 300, 950, 200] {
-            var batch = makeBatch(records: 1, timestamp: timestamp, valueSize: 200)
-            _ = try log.append(&batch, leaderEpoch: 0, logAppendTime: nil)
+            let batch = makeBatch(records: 1, timestamp: timestamp, valueSize: 200)
+            _ = try log.append(batch, leaderEpoch: 0, logAppendTime: nil)
         }
         #expect(try log.offset(forTimestamp: 250)?.offset == 1)
         #expect(try log.offset(forTimestamp: 920)?.offset == 3)

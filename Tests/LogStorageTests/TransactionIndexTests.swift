@@ -26,17 +26,17 @@ import Testing
     func write(_ log: PartitionLog, producerId: Int64, count: Int, sequence: Int32) throws -> AppendResult {
         var builder = RecordBatchBuilder(producerId: producerId, producerEpoch: 0, baseSequence: sequence, isTransactional: true)
         for index in 0..<count { builder.append(key: nil, value: "v\(index)", timestamp: 1_000) }
-        var batch = try builder.build()
-        let result = try log.append(&batch, leaderEpoch: 0, logAppendTime: nil)
+        let batch = try builder.build()
+        let result = try log.append(batch, leaderEpoch: 0, logAppendTime: nil)
         log.updateHighWatermark(log.logEndOffset)
         return result
     }
 
     @discardableResult
     func end(_ log: PartitionLog, producerId: Int64, commit: Bool) throws -> AppendResult {
-        var marker = try RecordBatchBuilder.endTransactionMarker(
+        let marker = try RecordBatchBuilder.endTransactionMarker(
             commit ? .commit : .abort, producerId: producerId, producerEpoch: 0, coordinatorEpoch: 0, timestamp: 1_000)
-        let result = try log.append(&marker, leaderEpoch: 0, logAppendTime: nil, origin: .coordinator)
+        let result = try log.append(marker, leaderEpoch: 0, logAppendTime: nil, origin: .coordinator)
         log.updateHighWatermark(log.logEndOffset)
         return result
     }
@@ -135,8 +135,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: partition, withIntermediateDirectories: true)
         // A cleaned segment whose swap began: its log and transaction index under `.swap` names.
         let swapLog = LogFileNames.logFile(partition, 0) + LogFileNames.swapSuffix
-        let file = try SegmentFile.open(swapLog, create: true, io: PosixFileIO())
-        try file.write(makeBatch(records: 3), at: 0)
+        #expect(FileManager.default.createFile(atPath: swapLog, contents: Data(makeBatch(records: 3).readableBytesView)))
         let entry = AbortedTransaction(producerId: 4, firstOffset: 0, lastOffset: 2, lastStableOffset: 3)
         var index = TransactionIndex(path: LogFileNames.txnIndexFile(partition, 0) + LogFileNames.swapSuffix)
         try index.append(entry, io: PosixFileIO())

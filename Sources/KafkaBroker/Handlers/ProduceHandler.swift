@@ -3,8 +3,8 @@ import KafkaProtocol
 import LogStorage
 import NIOCore
 
-/// Produce: validate each partition's record batches, assign offsets in place and append the
-/// client's bytes with one write, on the partition's leader only (others answer
+/// Produce: validate each partition's record batches, append the client's bytes with one
+/// write (offsets are assigned in copies of the batch headers; the request's bytes stay as sent), on the partition's leader only (others answer
 /// NOT_LEADER_OR_FOLLOWER with the current leader, KIP-951). acks=0 gets no response; acks=1 is
 /// answered after the leader's write; acks=-1 after every in-sync replica has the records, and
 /// only while the ISR meets min.insync.replicas.
@@ -79,7 +79,11 @@ struct ProduceHandler: ApiHandler {
             timestampBeforeMaxMs: config.messageTimestampBeforeMaxMs, timestampAfterMaxMs: config.messageTimestampAfterMaxMs,
             maxMessageBytes: config.maxMessageBytes)
         let validated: ValidatedRecordBatch
-        switch RecordBatchValidator.validate(records, policy: policy, requestVersion: context.apiVersion, now: now, allocator: context.allocator) {
+        let decompression = DecompressionBuffer.current
+        defer { decompression.trim() }
+        switch RecordBatchValidator.validate(
+            records, policy: policy, requestVersion: context.apiVersion, now: now,
+            decompressionBuffer: &decompression.buffer) {
         case .success(let batch):
             validated = batch
         case .failure(let failure):

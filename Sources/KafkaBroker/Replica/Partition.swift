@@ -119,7 +119,7 @@ public final class Partition: Sendable {
             }
             return s.leaderEpoch
         }
-        let result = try log.append(&records, leaderEpoch: epoch, logAppendTime: logAppendTime, origin: origin)
+        let result = try log.append(records, leaderEpoch: epoch, logAppendTime: logAppendTime, origin: origin)
         guard !result.isDuplicate else { return result }
         advanceHighWatermark(nowMs: nowMs)
         wakeWatchers()

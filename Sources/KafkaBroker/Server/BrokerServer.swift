@@ -24,11 +24,13 @@ public final class BrokerServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 64 * 1024, maximum: 4 * 1024 * 1024))
+            // Each channel keeps its receive buffer for life, so idle connections cost `initial`
+            // each; busy producers grow theirs within a few reads.
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 4096, maximum: 4 * 1024 * 1024))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: maxFrameSize)))
+                        KafkaFrameHandler(maxFrameSize: maxFrameSize))
                     try channel.pipeline.syncOperations.addHandler(
                         KafkaConnectionHandler(dispatcher: dispatcher, logger: logger, zeroCopy: true))
                 }

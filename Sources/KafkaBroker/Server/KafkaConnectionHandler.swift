@@ -127,8 +127,6 @@ final class KafkaConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let frameError = error as? FrameError {
             close(context: context, reason: "\(frameError)")
-        } else if case .some(ByteToMessageDecoderError.leftoverDataWhenDone) = error as? ByteToMessageDecoderError {
-            context.close(promise: nil)
         } else {
             logger.debug("connection error", metadata: ["error": "\(error)"])
             closing = true

@@ -71,7 +71,7 @@ public final class KafkaConnection: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
-                            ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: maxFrame)))
+                            KafkaFrameHandler(maxFrameSize: maxFrame))
                         try channel.pipeline.syncOperations.addHandler(ResponseRouter(broker: label))
                     }
                 }

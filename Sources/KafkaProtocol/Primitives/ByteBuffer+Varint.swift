@@ -5,40 +5,22 @@ import NIOCore
 extension ByteBuffer {
     @inlinable
     public mutating func readUnsignedVarint() throws(KafkaProtocolError) -> UInt32 {
-        var value: UInt32 = 0
-        var shift: UInt32 = 0
-        while true {
-            guard let byte = readInteger(as: UInt8.self) else { throw .truncated("unsigned varint") }
-            value |= UInt32(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-            if shift > 28 { throw .invalid("unsigned varint longer than 5 bytes") }
-        }
+        try Varint.decodeUnsigned32 { readInteger(as: UInt8.self) }
     }
 
     @inlinable
     public mutating func readUnsignedVarlong() throws(KafkaProtocolError) -> UInt64 {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard let byte = readInteger(as: UInt8.self) else { throw .truncated("unsigned varlong") }
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-            if shift > 63 { throw .invalid("varlong longer than 10 bytes") }
-        }
+        try Varint.decodeUnsigned64 { readInteger(as: UInt8.self) }
     }
 
     @inlinable
     public mutating func readVarint() throws(KafkaProtocolError) -> Int32 {
-        let raw = try readUnsignedVarint()
-        return Int32(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
+        Varint.zigzag(try readUnsignedVarint())
     }
 
     @inlinable
     public mutating func readVarlong() throws(KafkaProtocolError) -> Int64 {
-        let raw = try readUnsignedVarlong()
-        return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
+        Varint.zigzag(try readUnsignedVarlong())
     }
 
     @inlinable
@@ -82,8 +64,43 @@ extension ByteBuffer {
     }
 }
 
-/// Sizes of varints, for computing lengths before writing.
+/// Decoding from any byte source (a ByteBuffer, raw bytes), and sizes of varints for computing
+/// lengths before writing.
 public enum Varint {
+    /// Reads an unsigned LEB128 varint of at most 5 bytes from `next` (nil = no more bytes).
+    @inlinable
+    public static func decodeUnsigned32(_ next: () -> UInt8?) throws(KafkaProtocolError) -> UInt32 {
+        var value: UInt32 = 0
+        var shift: UInt32 = 0
+        while true {
+            guard let byte = next() else { throw .truncated("unsigned varint") }
+            value |= UInt32(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+            if shift > 28 { throw .invalid("unsigned varint longer than 5 bytes") }
+        }
+    }
+
+    /// Reads an unsigned LEB128 varlong of at most 10 bytes from `next`.
+    @inlinable
+    public static func decodeUnsigned64(_ next: () -> UInt8?) throws(KafkaProtocolError) -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard let byte = next() else { throw .truncated("unsigned varlong") }
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+            if shift > 63 { throw .invalid("varlong longer than 10 bytes") }
+        }
+    }
+
+    @inlinable
+    public static func zigzag(_ raw: UInt32) -> Int32 { Int32(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))) }
+
+    @inlinable
+    public static func zigzag(_ raw: UInt64) -> Int64 { Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))) }
+
     @inlinable
     public static func size(unsigned value: UInt32) -> Int {
         var v = value

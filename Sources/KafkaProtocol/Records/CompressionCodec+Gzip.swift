@@ -32,15 +32,16 @@ enum GzipCodec {
         return output
     }
 
+    /// Appends the decompressed bytes to `output`, which the caller emptied.
     static func decompress(
-        _ input: ByteBuffer, limit: Int, initial: Int, allocator: ByteBufferAllocator
-    ) throws(CompressionError) -> ByteBuffer {
+        _ input: ByteBuffer, limit: Int, initial: Int, into output: inout ByteBuffer
+    ) throws(CompressionError) {
         var stream = z_stream()
         let windowBitsAuto: Int32 = 15 + 32
         guard inflateInit2_(&stream, windowBitsAuto, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK
         else { throw CompressionError(.libraryFailure, .gzip, "inflateInit2 failed") }
         defer { inflateEnd(&stream) }
-        var output = allocator.buffer(capacity: initial)
+        output.reserveCapacity(minimumWritableBytes: initial)
         var status: Int32 = Z_OK
         input.withUnsafeReadableBytes { source in
             stream.next_in = source.baseAddress.map {
@@ -70,7 +71,7 @@ enum GzipCodec {
         }
         if output.readableBytes > limit { throw .tooLarge(.gzip, limit: limit) }
         switch status {
-        case Z_STREAM_END: return output
+        case Z_STREAM_END: return
         case Z_BUF_ERROR: throw CompressionError(.corrupt, .gzip, "truncated gzip stream")
         case Z_MEM_ERROR: throw CompressionError(.libraryFailure, .gzip, "out of memory")
         default:

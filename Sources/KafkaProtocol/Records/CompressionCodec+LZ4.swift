@@ -31,15 +31,16 @@ enum LZ4Codec {
         return output
     }
 
+    /// Appends the decompressed bytes to `output`, which the caller emptied.
     static func decompress(
-        _ input: ByteBuffer, limit: Int, initial: Int, allocator: ByteBufferAllocator
-    ) throws(CompressionError) -> ByteBuffer {
+        _ input: ByteBuffer, limit: Int, initial: Int, into output: inout ByteBuffer
+    ) throws(CompressionError) {
         var context: OpaquePointer?
         guard LZ4F_isError(LZ4F_createDecompressionContext(&context, UInt32(LZ4F_VERSION))) == 0, let dctx = context else {
             throw CompressionError(.libraryFailure, .lz4, "cannot create decompression context")
         }
         defer { LZ4F_freeDecompressionContext(dctx) }
-        var output = allocator.buffer(capacity: initial)
+        output.reserveCapacity(minimumWritableBytes: initial)
         var hint = 1 // nonzero: a frame is in progress
         var errorCode = 0
         input.withUnsafeReadableBytes { source in
@@ -68,6 +69,5 @@ enum LZ4Codec {
             throw CompressionError(.corrupt, .lz4, String(cString: LZ4F_getErrorName(errorCode)))
         }
         guard hint == 0 else { throw CompressionError(.corrupt, .lz4, "truncated lz4 frame") }
-        return output
     }
 }

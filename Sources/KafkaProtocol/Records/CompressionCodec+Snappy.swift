@@ -43,15 +43,15 @@ enum SnappyCodec {
         return output
     }
 
-    static func decompress(_ input: ByteBuffer, limit: Int, allocator: ByteBufferAllocator) throws(CompressionError) -> ByteBuffer {
+    /// Appends the decompressed bytes to `output`, which the caller emptied.
+    static func decompress(_ input: ByteBuffer, limit: Int, into output: inout ByteBuffer) throws(CompressionError) {
         let isXerial = input.readableBytes >= xerialMagic.count
             && input.readableBytesView.prefix(xerialMagic.count).elementsEqual(xerialMagic)
         if !isXerial {
-            var output = allocator.buffer(capacity: 0)
             try appendRaw(input, at: input.readerIndex, length: input.readableBytes, to: &output, limit: limit)
-            return output
+            return
         }
-        var output = allocator.buffer(capacity: min(limit, input.readableBytes * 3))
+        output.reserveCapacity(minimumWritableBytes: min(limit, input.readableBytes * 3))
         var position = input.readerIndex
         let end = input.writerIndex
         while position < end {
@@ -74,7 +74,6 @@ enum SnappyCodec {
             try appendRaw(input, at: position + 4, length: Int(length), to: &output, limit: limit)
             position += 4 + Int(length)
         }
-        return output
     }
 
     /// Decompresses one raw snappy block at absolute `index` and appends it to `output`.

@@ -22,16 +22,17 @@ enum ZstdCodec {
         return output
     }
 
+    /// Appends the decompressed bytes to `output`, which the caller emptied.
     static func decompress(
-        _ input: ByteBuffer, limit: Int, initial: Int, allocator: ByteBufferAllocator
-    ) throws(CompressionError) -> ByteBuffer {
+        _ input: ByteBuffer, limit: Int, initial: Int, into output: inout ByteBuffer
+    ) throws(CompressionError) {
         guard let stream = ZSTD_createDStream() else {
             throw CompressionError(.libraryFailure, .zstd, "cannot create decompression stream")
         }
         defer { ZSTD_freeDStream(stream) }
         // Bound the window so a hostile frame cannot make the decoder allocate a huge history.
         _ = ZSTD_DCtx_setParameter(stream, ZSTD_d_windowLogMax, 27)
-        var output = allocator.buffer(capacity: initial)
+        output.reserveCapacity(minimumWritableBytes: initial)
         var hint = 1 // nonzero: a frame is in progress
         var inputBuffer = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
         input.withUnsafeReadableBytes { source in
@@ -57,6 +58,5 @@ enum ZstdCodec {
             throw CompressionError(.corrupt, .zstd, String(cString: ZSTD_getErrorName(hint)))
         }
         guard hint == 0 else { throw CompressionError(.corrupt, .zstd, "truncated zstd frame") }
-        return output
     }
 }

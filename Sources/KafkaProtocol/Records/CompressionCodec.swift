@@ -82,17 +82,32 @@ extension CompressionCodec {
         _ input: ByteBuffer, maxOutputBytes: Int, sizeHint: Int? = nil,
         allocator: ByteBufferAllocator = ByteBufferAllocator()
     ) throws(CompressionError) -> ByteBuffer {
+        if self == .none {
+            guard input.readableBytes <= max(0, maxOutputBytes) else { throw .tooLarge(self, limit: max(0, maxOutputBytes)) }
+            return input
+        }
+        var output = allocator.buffer(capacity: 0)
+        try decompress(input, into: &output, maxOutputBytes: maxOutputBytes, sizeHint: sizeHint)
+        return output
+    }
+
+    /// Decompresses into `output`, replacing its contents: a buffer reused across batches keeps
+    /// its capacity, so steady-state decompression allocates nothing.
+    public func decompress(
+        _ input: ByteBuffer, into output: inout ByteBuffer, maxOutputBytes: Int, sizeHint: Int? = nil
+    ) throws(CompressionError) {
         let limit = max(0, maxOutputBytes)
         // Start near the typical ratio; growth is geometric after that.
         let initial = min(limit, max(256, sizeHint ?? input.readableBytes * 4))
+        output.clear()
         switch self {
         case .none:
             guard input.readableBytes <= limit else { throw .tooLarge(self, limit: limit) }
-            return input
-        case .gzip: return try GzipCodec.decompress(input, limit: limit, initial: initial, allocator: allocator)
-        case .snappy: return try SnappyCodec.decompress(input, limit: limit, allocator: allocator)
-        case .lz4: return try LZ4Codec.decompress(input, limit: limit, initial: initial, allocator: allocator)
-        case .zstd: return try ZstdCodec.decompress(input, limit: limit, initial: initial, allocator: allocator)
+            output.writeImmutableBuffer(input)
+        case .gzip: try GzipCodec.decompress(input, limit: limit, initial: initial, into: &output)
+        case .snappy: try SnappyCodec.decompress(input, limit: limit, into: &output)
+        case .lz4: try LZ4Codec.decompress(input, limit: limit, initial: initial, into: &output)
+        case .zstd: try ZstdCodec.decompress(input, limit: limit, initial: initial, into: &output)
         }
     }
 }

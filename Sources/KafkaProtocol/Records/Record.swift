@@ -38,7 +38,7 @@ public struct Record: Sendable {
     /// The record's timestamp given its batch: LogAppendTime batches carry one time for all records.
     @inlinable
     public func timestamp(in header: RecordBatchHeader) -> Int64 {
-        header.timestampType == .logAppendTime ? header.maxTimestamp : header.baseTimestamp &+ timestampDelta
+        header.recordTimestamp(delta: timestampDelta)
     }
 
     @inlinable
@@ -49,37 +49,21 @@ public struct Record: Sendable {
     /// Reads one record from `buffer`, advancing it past the record.
     @inlinable
     public static func read(from buffer: inout ByteBuffer) throws(KafkaProtocolError) -> Record {
-        let start = buffer.readerIndex
-        let length = Int(try buffer.readVarint())
-        guard length >= 0, buffer.readableBytes >= length, var body = buffer.readSlice(length: length) else {
-            throw .invalid("record length \(length) exceeds the \(buffer.readableBytes) bytes left in the batch")
+        let parsed = buffer.withUnsafeReadableBytes { bytes in
+            Result { () throws(KafkaProtocolError) -> RecordLayout in try RecordLayout.parse(bytes, at: 0) }
         }
-        guard let attributes = body.readInteger(as: Int8.self) else { throw .truncated("record attributes") }
-        let timestampDelta = try body.readVarlong()
-        let offsetDelta = try body.readVarint()
-        let key = try body.readRecordBytes("record key")
-        let value = try body.readRecordBytes("record value")
-        let headerCount = Int(try body.readVarint())
-        // Each header needs at least two bytes, which bounds the count before walking it.
-        guard headerCount >= 0, headerCount <= body.readableBytes else {
-            throw .invalid("invalid record header count \(headerCount)")
-        }
-        // Walk a copy so `body` still starts at the headers, which become one slice.
-        var walker = body
-        for _ in 0..<headerCount {
-            let keyLength = Int(try walker.readVarint())
-            guard keyLength >= 0, walker.readableBytes >= keyLength else { throw .invalid("invalid header key length") }
-            walker.moveReaderIndex(forwardBy: keyLength)
-            _ = try walker.readRecordBytes("header value")
-        }
-        guard walker.readableBytes == 0 else {
-            throw .invalid("record has \(walker.readableBytes) bytes after its headers")
-        }
-        let headerBytes = body
-        return Record(
-            attributes: attributes, timestampDelta: timestampDelta, offsetDelta: offsetDelta, key: key,
-            value: value, headerCount: headerCount, headerBytes: headerBytes,
-            sizeInBytes: buffer.readerIndex - start)
+        let layout = try parsed.get()
+        let base = buffer.readerIndex
+        // The layout checked every range against the readable bytes, so these slices exist.
+        let record = Record(
+            attributes: layout.attributes, timestampDelta: layout.timestampDelta, offsetDelta: layout.offsetDelta,
+            key: buffer.recordField(at: base + layout.keyStart, length: layout.keyLength),
+            value: buffer.recordField(at: base + layout.valueStart, length: layout.valueLength),
+            headerCount: layout.headerCount,
+            headerBytes: buffer.recordField(at: base + layout.headersStart, length: layout.end - layout.headersStart) ?? ByteBuffer(),
+            sizeInBytes: layout.size)
+        buffer.moveReaderIndex(forwardBy: layout.size)
+        return record
     }
 }
 
@@ -157,5 +141,11 @@ extension ByteBuffer {
         if length == -1 { return nil }
         guard length >= 0, let slice = readSlice(length: Int(length)) else { throw .truncated(what) }
         return slice
+    }
+
+    /// A field located by a `RecordLayout`: nil for length -1 (null).
+    @inlinable
+    func recordField(at index: Int, length: Int) -> ByteBuffer? {
+        length < 0 ? nil : getSlice(at: index, length: length)
     }
 }

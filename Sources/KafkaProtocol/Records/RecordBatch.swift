@@ -1,7 +1,7 @@
 import NIOCore
 
-/// In-place edits of a v2 record batch stored in a ByteBuffer, as the broker makes on append.
-/// `index` is the absolute index of the batch's first byte; callers have parsed the header there.
+/// Edits of a v2 record batch header, as the broker makes on append. `index` is the absolute
+/// index of the batch's (or header copy's) first byte; callers have parsed the header there.
 public enum RecordBatch {
     /// Sets the base offset (outside the CRC). Offsets are assigned by the log on append.
     @inlinable
@@ -15,31 +15,41 @@ public enum RecordBatch {
         buffer.setInteger(epoch, at: index + RecordBatchHeader.partitionLeaderEpochOffset)
     }
 
-    /// Marks the batch LogAppendTime with `timestamp` as its max timestamp and recomputes the CRC,
+    /// Marks a batch LogAppendTime with `timestamp` as its max timestamp and recomputes the CRC,
     /// as Kafka's `setMaxTimestamp` does for topics with message.timestamp.type=LogAppendTime.
-    /// Returns false (leaving the buffer untouched) when the batch is not fully in the buffer.
+    /// The header is a copy (61 bytes at `index` of `header`) kept apart from the batch's
+    /// `records` (every byte after its header, untouched), so the client's bytes are never
+    /// written to. Returns false (leaving `header` untouched) when `records` is not the rest of
+    /// the batch the header describes.
     @inlinable
     @discardableResult
-    public static func setLogAppendTime(_ timestamp: Int64, in buffer: inout ByteBuffer, at index: Int) -> Bool {
-        setMaxTimestamp(timestamp, timestampType: .logAppendTime, in: &buffer, at: index)
+    public static func setLogAppendTime(
+        _ timestamp: Int64, header: inout ByteBuffer, at index: Int, records: ByteBuffer
+    ) -> Bool {
+        setMaxTimestamp(timestamp, timestampType: .logAppendTime, header: &header, at: index, records: records)
     }
 
-    /// Rewrites the timestamp type bit and max timestamp, then the CRC. A no-op when both
-    /// already hold those values (which keeps the stored CRC byte-identical).
+    /// Rewrites the timestamp type bit and max timestamp of a header copy, then its CRC over the
+    /// header and `records`. A no-op when both already hold those values (which keeps the stored
+    /// CRC byte-identical).
     @inlinable
     @discardableResult
     public static func setMaxTimestamp(
-        _ timestamp: Int64, timestampType: TimestampType, in buffer: inout ByteBuffer, at index: Int
+        _ timestamp: Int64, timestampType: TimestampType, header: inout ByteBuffer, at index: Int, records: ByteBuffer
     ) -> Bool {
-        guard let header = RecordBatchHeader(buffer: buffer, at: index),
-              header.batchLength >= Int32(RecordBatchHeader.size - RecordBatchHeader.logOverhead),
-              buffer.writerIndex - index >= header.totalSize else { return false }
-        if header.timestampType == timestampType && header.maxTimestamp == timestamp { return true }
-        var attributes = header.attributes & ~RecordBatchHeader.timestampTypeMask
+        guard let parsed = RecordBatchHeader(buffer: header, at: index),
+              parsed.batchLength >= Int32(RecordBatchHeader.size - RecordBatchHeader.logOverhead),
+              records.readableBytes == parsed.totalSize - RecordBatchHeader.size else { return false }
+        if parsed.timestampType == timestampType && parsed.maxTimestamp == timestamp { return true }
+        var attributes = parsed.attributes & ~RecordBatchHeader.timestampTypeMask
         if timestampType == .logAppendTime { attributes |= RecordBatchHeader.timestampTypeMask }
-        buffer.setInteger(attributes, at: index + RecordBatchHeader.attributesOffset)
-        buffer.setInteger(timestamp, at: index + RecordBatchHeader.maxTimestampOffset)
-        updateCRC(in: &buffer, at: index, totalSize: header.totalSize)
+        header.setInteger(attributes, at: index + RecordBatchHeader.attributesOffset)
+        header.setInteger(timestamp, at: index + RecordBatchHeader.maxTimestampOffset)
+        let headerPart = CRC32C.checksum(
+            header, at: index + RecordBatchHeader.attributesOffset,
+            length: RecordBatchHeader.size - RecordBatchHeader.attributesOffset)
+        let crc = CRC32C.update(headerPart, records, at: records.readerIndex, length: records.readableBytes)
+        header.setInteger(crc, at: index + RecordBatchHeader.crcOffset)
         return true
     }
 

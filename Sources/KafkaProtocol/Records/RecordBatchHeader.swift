@@ -129,6 +129,12 @@ public struct RecordBatchHeader: Sendable, Equatable {
         buffer.writeInteger(recordCount)
     }
 
+    /// A record's timestamp from its delta: LogAppendTime batches carry one time for all records.
+    @inlinable
+    public func recordTimestamp(delta: Int64) -> Int64 {
+        timestampType == .logAppendTime ? maxTimestamp : baseTimestamp &+ delta
+    }
+
     /// Offset of the last record (which may have been removed by compaction).
     @inlinable public var lastOffset: Int64 { baseOffset + Int64(lastOffsetDelta) }
 

@@ -6,28 +6,41 @@ extension RecordBatchValidator {
     static func checkRecords(
         _ section: ByteBuffer, header: RecordBatchHeader, policy: RecordValidationPolicy, now: Int64
     ) -> Result<ValidatedRecordBatch, RecordValidationError> {
-        var iterator = RecordIterator(section)
+        section.withUnsafeReadableBytes { bytes in
+            scanRecords(bytes, header: header, policy: policy, now: now).map { maxTimestamp in
+                ValidatedRecordBatch(
+                    header: header, maxRecordTimestamp: maxTimestamp, uncompressedRecordsBytes: bytes.count)
+            }
+        }
+    }
+
+    /// Walks the records as numbers (`RecordLayout`), creating no buffers, and returns the
+    /// largest record timestamp (-1 if none had one).
+    static func scanRecords(
+        _ bytes: UnsafeRawBufferPointer, header: RecordBatchHeader, policy: RecordValidationPolicy, now: Int64
+    ) -> Result<Int64, RecordValidationError> {
         var failures: [RecordValidationError.RecordFailure] = []
         var sawTimestampError = false
         var maxTimestamp: Int64 = -1
+        var position = 0
         var index: Int32 = 0
         while index < header.recordCount {
-            let record: Record
+            guard position < bytes.count else {
+                return .failure(.init(.invalidRecord, "batch declares \(header.recordCount) records but holds \(index)"))
+            }
+            let record: RecordLayout
             do {
-                guard let next = try iterator.next() else {
-                    return .failure(.init(.invalidRecord,
-                        "batch declares \(header.recordCount) records but holds \(index)"))
-                }
-                record = next
+                record = try RecordLayout.parse(bytes, at: position)
             } catch {
                 return .failure(.init(.invalidRecord, "record \(index) is malformed: \(error)"))
             }
+            position = record.end
             if record.offsetDelta != index {
                 return .failure(.init(.invalidRecord,
                     "record \(index) has offsetDelta \(record.offsetDelta); offsets must be sequential"))
             }
-            let timestamp = record.timestamp(in: header)
-            if policy.compactedTopic && record.key == nil {
+            let timestamp = header.recordTimestamp(delta: record.timestampDelta)
+            if policy.compactedTopic && !record.hasKey {
                 failures.append(.init(batchIndex: index, message: "compacted topic cannot accept a record without a key"))
             } else if let message = timestampProblem(timestamp, header: header, policy: policy, now: now) {
                 failures.append(.init(batchIndex: index, message: message))
@@ -36,9 +49,9 @@ extension RecordBatchValidator {
             if timestamp > maxTimestamp { maxTimestamp = timestamp }
             index += 1
         }
-        if iterator.remainingBytes > 0 {
+        if position < bytes.count {
             return .failure(.init(.invalidRecord,
-                "\(iterator.remainingBytes) bytes follow the \(header.recordCount) declared records"))
+                "\(bytes.count - position) bytes follow the \(header.recordCount) declared records"))
         }
         if !failures.isEmpty {
             if sawTimestampError {
@@ -49,8 +62,7 @@ extension RecordBatchValidator {
                 "one or more records have been rejected due to \(failures.count) record errors",
                 recordErrors: failures))
         }
-        return .success(ValidatedRecordBatch(
-            header: header, maxRecordTimestamp: maxTimestamp, uncompressedRecordsBytes: section.readableBytes))
+        return .success(maxTimestamp)
     }
 
     /// LogValidator.validateTimestamp. Java long arithmetic wraps, so this does too.

@@ -73,6 +73,17 @@ public enum RecordBatchValidator {
         _ records: ByteBuffer, policy: RecordValidationPolicy, requestVersion: Int16, now: Int64,
         allocator: ByteBufferAllocator = ByteBufferAllocator()
     ) -> Result<ValidatedRecordBatch, RecordValidationError> {
+        var scratch = allocator.buffer(capacity: 0)
+        return validate(records, policy: policy, requestVersion: requestVersion, now: now, decompressionBuffer: &scratch)
+    }
+
+    /// Like `validate(_:policy:requestVersion:now:allocator:)`, decompressing a compressed batch
+    /// into `decompressionBuffer` (its contents are replaced): a caller that keeps one buffer
+    /// for many batches decompresses without allocating. The result holds no reference to it.
+    public static func validate(
+        _ records: ByteBuffer, policy: RecordValidationPolicy, requestVersion: Int16, now: Int64,
+        decompressionBuffer: inout ByteBuffer
+    ) -> Result<ValidatedRecordBatch, RecordValidationError> {
         let header: RecordBatchHeader
         switch frame(records, requestVersion: requestVersion) {
         case .success(let h): header = h
@@ -91,18 +102,19 @@ public enum RecordBatchValidator {
         }
         if let error = checkHeader(header) { return .failure(error) }
 
-        var section = records.getSlice(
+        let section = records.getSlice(
             at: index + RecordBatchHeader.size, length: header.totalSize - RecordBatchHeader.size) ?? ByteBuffer()
-        if header.compression != .none {
-            do {
-                section = try header.compression.decompress(
-                    section, maxOutputBytes: policy.maxDecompressedBytes, allocator: allocator)
-            } catch {
-                let code: ErrorCode = error.kind == .outputTooLarge ? .invalidRecord : .corruptMessage
-                return .failure(.init(code, "cannot decompress records: \(error)"))
-            }
+        guard header.compression != .none else {
+            return checkRecords(section, header: header, policy: policy, now: now)
         }
-        return checkRecords(section, header: header, policy: policy, now: now)
+        do {
+            try header.compression.decompress(
+                section, into: &decompressionBuffer, maxOutputBytes: policy.maxDecompressedBytes)
+        } catch {
+            let code: ErrorCode = error.kind == .outputTooLarge ? .invalidRecord : .corruptMessage
+            return .failure(.init(code, "cannot decompress records: \(error)"))
+        }
+        return checkRecords(decompressionBuffer, header: header, policy: policy, now: now)
     }
 
     /// Framing: exactly one complete v2 batch with a known codec.

@@ -42,19 +42,37 @@ public final class SegmentFile: Sendable {
         return Int64(info.st_size)
     }
 
-    /// Writes all readable bytes of `buffer` at `position`: one pwrite unless the kernel writes
-    /// short. On failure the file is cut back to `position`, so a torn batch never stays behind.
-    func write(_ buffer: ByteBuffer, at position: Int64) throws(StorageError) {
-        let failure: Int32? = buffer.withUnsafeReadableBytes { bytes in
-            var done = 0
-            while done < bytes.count {
-                let rest = UnsafeRawBufferPointer(rebasing: bytes[done...])
-                let (count, code) = io.pwrite(fd, rest, at: position + Int64(done))
-                if count < 0 { return code }
-                if count == 0 { return ENOSPC }
-                done += count
+    /// IOV_MAX on Linux and macOS: the most vectors one pwritev takes.
+    static let maxVectors = 1024
+
+    /// Writes `vectors` back to back at `position` with pwritev (IOV_MAX at a time), resuming
+    /// where the kernel stopped after a short write; `vectors` is advanced in place. On failure
+    /// the file is cut back to `position`, so a torn batch never stays behind.
+    func write(_ vectors: UnsafeMutableBufferPointer<iovec>, at position: Int64) throws(StorageError) {
+        var first = 0
+        var done: Int64 = 0
+        var failure: Int32?
+        while failure == nil {
+            while first < vectors.count, vectors[first].iov_len == 0 { first += 1 }
+            guard first < vectors.count else { break }
+            let chunk = UnsafeBufferPointer(rebasing: vectors[first..<min(vectors.count, first + Self.maxVectors)])
+            let (count, code) = io.pwritev(fd, chunk, at: position + done)
+            if count < 0 { failure = code; break }
+            if count == 0 { failure = ENOSPC; break }
+            done += Int64(count)
+            // Drop the vectors written in full and trim a partly written one.
+            var left = count
+            while left > 0, first < vectors.count {
+                let length = vectors[first].iov_len
+                if left < length {
+                    vectors[first].iov_base = vectors[first].iov_base.map { $0 + left }
+                    vectors[first].iov_len = length - left
+                    left = 0
+                } else {
+                    left -= length
+                    first += 1
+                }
             }
-            return nil
         }
         guard let failure else { return }
         let cut = io.ftruncate(fd, to: position)

@@ -2,13 +2,14 @@ import KafkaProtocol
 import NIOCore
 
 extension PartitionLog {
-    /// Appends validated v2 batches as the leader. Under the lock, offsets are assigned in the
-    /// client's own bytes (BaseOffset from the log end; the counter advances by lastOffsetDelta+1),
-    /// the leader epoch is stamped, LogAppendTime is written when given (which re-checksums),
-    /// and the whole buffer goes to the active segment in one write. Per-batch work only, never
-    /// per-record. Rolls first when segment.bytes or segment.ms says so.
+    /// Appends validated v2 batches as the leader. Under the lock, offsets are assigned (BaseOffset
+    /// from the log end; the counter advances by lastOffsetDelta+1), the leader epoch is stamped
+    /// and LogAppendTime written when given (which re-checksums), all in copies of the batch
+    /// headers: the client's bytes are never modified (`AppendBatches`). Everything goes to the
+    /// active segment in one vectored write. Per-batch work only, never per-record. Rolls first
+    /// when segment.bytes or segment.ms says so.
     public func append(
-        _ records: inout ByteBuffer, leaderEpoch: Int32, logAppendTime: Int64?, origin: AppendOrigin = .client
+        _ records: ByteBuffer, leaderEpoch: Int32, logAppendTime: Int64?, origin: AppendOrigin = .client
     ) throws(StorageError) -> AppendResult {
         let shape = try BatchShape.measure(records, logAppendTime: logAppendTime, topic: topic, partition: partition)
         let now = clock.nowMs
@@ -18,21 +19,16 @@ extension PartitionLog {
                 return (duplicate, false)
             }
             let first = state.logEndOffset
-            try prepareAppend(&state, bytes: records.readableBytes, firstOffset: first, lastOffset: first + shape.offsetCount - 1, now: now)
-            var index = records.readerIndex
-            var next = first
-            while let header = RecordBatchHeader(buffer: records, at: index) {
-                RecordBatch.setBaseOffset(next, in: &records, at: index)
-                RecordBatch.setPartitionLeaderEpoch(leaderEpoch, in: &records, at: index)
-                if let logAppendTime { RecordBatch.setLogAppendTime(logAppendTime, in: &records, at: index) }
-                next += Int64(header.lastOffsetDelta) + 1
-                index += header.totalSize
-            }
-            try write(records, to: &state, now: now)
-            if shape.hasProducerIds { updateProducers(records, in: &state, now: now, logAppendTime: logAppendTime ?? -1) }
+            let last = first + shape.offsetCount - 1
+            try prepareAppend(&state, bytes: records.readableBytes, firstOffset: first, lastOffset: last, now: now)
+            let batches = AppendBatches(
+                records: records, batchCount: shape.batchCount, firstOffset: first, leaderEpoch: leaderEpoch,
+                logAppendTime: logAppendTime)
+            try write(batches, to: &state, now: now)
+            if shape.hasProducerIds { updateProducers(batches, in: &state, now: now, logAppendTime: logAppendTime ?? -1) }
             if leaderEpoch >= 0 { assignEpoch(leaderEpoch, startOffset: first, in: &state) }
             let result = AppendResult(
-                firstOffset: first, lastOffset: next - 1, logAppendTime: logAppendTime ?? -1,
+                firstOffset: first, lastOffset: last, logAppendTime: logAppendTime ?? -1,
                 logStartOffset: state.logStartOffset, maxTimestamp: shape.maxTimestamp,
                 batchCount: shape.batchCount, bytes: records.readableBytes)
             return (result, afterAppend(&state, messages: shape.offsetCount, now: now))
@@ -52,13 +48,12 @@ extension PartitionLog {
                 throw error(.unknownServerError, "follower append at offset \(first) does not follow the log end offset \(state.logEndOffset)", offset: first)
             }
             try prepareAppend(&state, bytes: records.readableBytes, firstOffset: first, lastOffset: shape.lastOffset, now: now)
-            try write(records, to: &state, now: now)
-            var index = records.readerIndex
-            while let header = RecordBatchHeader(buffer: records, at: index) {
+            let batches = AppendBatches(numbered: records)
+            try write(batches, to: &state, now: now)
+            batches.forEachBatch { header, _ in
                 assignEpoch(header.partitionLeaderEpoch, startOffset: header.baseOffset, in: &state)
-                index += header.totalSize
             }
-            if shape.hasProducerIds { updateProducers(records, in: &state, now: now, logAppendTime: nil) }
+            if shape.hasProducerIds { updateProducers(batches, in: &state, now: now, logAppendTime: nil) }
             let result = AppendResult(
                 firstOffset: first, lastOffset: shape.lastOffset, logAppendTime: -1,
                 logStartOffset: state.logStartOffset, maxTimestamp: shape.maxTimestamp,
@@ -81,16 +76,16 @@ extension PartitionLog {
         }
     }
 
-    private func write(_ records: ByteBuffer, to state: inout State, now: Int64) throws(StorageError) {
+    private func write(_ batches: AppendBatches, to state: inout State, now: Int64) throws(StorageError) {
         do {
-            try state.active.append(records, nowMs: now, indexIntervalBytes: state.config.indexIntervalBytes)
+            try state.active.append(batches, nowMs: now, indexIntervalBytes: state.config.indexIntervalBytes)
         } catch {
             metrics.writeErrors.increment()
             logger.error("append failed; segment cut back to its previous length", metadata: ["error": "\(error)"])
             throw error.with(topic: topic, partition: partition)
         }
-        state.totalSize += Int64(records.readableBytes)
-        metrics.bytesAppended.increment(by: Int64(records.readableBytes))
+        state.totalSize += Int64(batches.byteCount)
+        metrics.bytesAppended.increment(by: Int64(batches.byteCount))
     }
 
     /// Counts the messages towards flush.messages; true when the flush policy asks for an fsync.

@@ -27,13 +27,12 @@ extension PartitionLog {
         return nil
     }
 
-    /// Records the appended batches (offsets now assigned in `records`) in the producer state;
-    /// an abort marker adds its transaction to the active segment's transaction index.
+    /// Records the appended batches (by their stored headers, offsets assigned) in the producer
+    /// state; an abort marker adds its transaction to the active segment's transaction index.
     /// `logAppendTime` nil reads it from each header (replication).
-    func updateProducers(_ records: ByteBuffer, in state: inout State, now: Int64, logAppendTime: Int64?) {
-        var index = records.readerIndex
-        while let header = RecordBatchHeader(buffer: records, at: index) {
-            let control = header.isControl ? ControlRecordType.of(batchIn: records, at: index, header: header) : nil
+    func updateProducers(_ batches: AppendBatches, in state: inout State, now: Int64, logAppendTime: Int64?) {
+        batches.forEachBatch { header, index in
+            let control = header.isControl ? ControlRecordType.of(batchIn: batches.records, at: index, header: header) : nil
             let completed = state.producers.update(
                 with: header, firstOffset: header.baseOffset, lastOffset: header.lastOffset, appendTimeMs: now,
                 logAppendTime: logAppendTime, controlType: control)
@@ -46,7 +45,6 @@ extension PartitionLog {
                     logger.error("cannot write the transaction index", metadata: ["error": "\(error)"])
                 }
             }
-            index += header.totalSize
         }
     }
 

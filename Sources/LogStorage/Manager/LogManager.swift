@@ -26,10 +26,24 @@ public final class LogManager: Sendable {
     }
 
     struct Logs {
-        var entries: [TopicPartition: Entry] = [:]
+        /// Every open log. Changed only through `insert` and `remove`, which keep `perDirectory`.
+        private(set) var entries: [TopicPartition: Entry] = [:]
+        /// Logs per data directory, kept with `entries` so placing a new log counts nothing.
+        private(set) var perDirectory: [String: Int] = [:]
         var closed = false
         var lastCheckpointMs: Int64 = 0
         var lastProducerExpirationMs: Int64 = 0
+
+        mutating func insert(_ entry: Entry, for key: TopicPartition) {
+            if let replaced = entries.updateValue(entry, forKey: key) { perDirectory[replaced.dir, default: 0] -= 1 }
+            perDirectory[entry.dir, default: 0] += 1
+        }
+
+        mutating func remove(_ key: TopicPartition) -> Entry? {
+            guard let removed = entries.removeValue(forKey: key) else { return nil }
+            perDirectory[removed.dir, default: 0] -= 1
+            return removed
+        }
     }
 
     let producerExpiration: ProducerExpiration
@@ -75,7 +89,7 @@ public final class LogManager: Sendable {
         }
         let now = clock.nowMs
         logs.withLock { state in
-            state.entries = loaded
+            for (key, entry) in loaded { state.insert(entry, for: key) }
             state.lastCheckpointMs = now
             state.lastProducerExpirationMs = now
         }
@@ -124,17 +138,17 @@ public final class LogManager: Sendable {
                 if entry.topicId == nil, !topicId.isZero {
                     try PartitionMetadataFile.write(topicId: topicId, in: "\(entry.dir)/\(key)")
                     entry.topicId = topicId
-                    state.entries[key] = entry
+                    state.insert(entry, for: key)
                 }
                 entry.log.updateConfig(config)
                 return entry.log
             }
-            let dir = leastLoadedDirectory(state.entries)
+            let dir = leastLoadedDirectory(state.perDirectory)
             let directory = "\(dir)/\(LogFileNames.partitionDirectory(topic: topic, partition: partition))"
             let log = try openLog(directory: directory, key: key, config: config, recovery: LogRecoveryState(cleanShutdown: true))
             if !topicId.isZero { try PartitionMetadataFile.write(topicId: topicId, in: directory) }
             Posix.syncDirectory(dir)
-            state.entries[key] = Entry(log: log, dir: dir, topicId: topicId.isZero ? nil : topicId)
+            state.insert(Entry(log: log, dir: dir, topicId: topicId.isZero ? nil : topicId), for: key)
             logger.info("created partition log", metadata: ["topic": "\(topic)", "partition": "\(partition)", "dir": "\(dir)"])
             return log
         }
@@ -145,7 +159,7 @@ public final class LogManager: Sendable {
     /// the background. Reads already holding its files finish from the unlinked inodes.
     public func deleteLog(topic: String, partition: Int32) throws(StorageError) {
         let key = TopicPartition(topic: topic, partition: partition)
-        guard let entry = logs.withLock({ $0.entries.removeValue(forKey: key) }) else { return }
+        guard let entry = logs.withLock({ $0.remove(key) }) else { return }
         entry.log.markDeleted()
         cleaner?.forget(topic: topic, partition: partition, dataDir: entry.dir)
         let from = "\(entry.dir)/\(key)"
@@ -169,10 +183,9 @@ public final class LogManager: Sendable {
             onLogStartOffsetChange: { [weak self] in self?.scheduleCheckpoint() })
     }
 
-    private func leastLoadedDirectory(_ entries: [TopicPartition: Entry]) -> String {
-        var counts: [String: Int] = [:]
-        for entry in entries.values { counts[entry.dir, default: 0] += 1 }
-        return dataDirs.min { counts[$0, default: 0] < counts[$1, default: 0] } ?? dataDirs[0]
+    /// The data directory with the fewest logs (the first of equals), as Kafka places new ones.
+    private func leastLoadedDirectory(_ counts: [String: Int]) -> String {
+        dataDirs.min { counts[$0, default: 0] < counts[$1, default: 0] } ?? dataDirs[0]
     }
 
     /// Names that are safe as one path component (the broker enforces Kafka's stricter rules).

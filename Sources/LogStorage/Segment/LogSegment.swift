@@ -77,14 +77,18 @@ final class LogSegment {
 
     /// Writes batches whose offsets are already assigned, in one write, then indexes them.
     func append(_ records: ByteBuffer, nowMs: Int64, indexIntervalBytes: Int) throws(StorageError) {
-        try file.write(records, at: size)
+        try append(AppendBatches(numbered: records), nowMs: nowMs, indexIntervalBytes: indexIntervalBytes)
+    }
+
+    /// Writes the batches in one vectored write, then indexes them by their stored headers.
+    func append(_ batches: AppendBatches, nowMs: Int64, indexIntervalBytes: Int) throws(StorageError) {
         let start = size
-        var index = records.readerIndex
-        while let header = RecordBatchHeader(buffer: records, at: index) {
-            track(header, at: start + Int64(index - records.readerIndex), indexIntervalBytes: indexIntervalBytes)
-            index += header.totalSize
+        try batches.withVectors { vectors throws(StorageError) in try file.write(vectors, at: start) }
+        let first = batches.records.readerIndex
+        batches.forEachBatch { header, index in
+            track(header, at: start + Int64(index - first), indexIntervalBytes: indexIntervalBytes)
         }
-        size += Int64(records.readableBytes)
+        size += Int64(batches.byteCount)
         if rollingBaseMs == nil { rollingBaseMs = nowMs }
         needsSync = true
     }

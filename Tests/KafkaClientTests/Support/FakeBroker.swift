@@ -33,7 +33,7 @@ final class FakeBroker: @unchecked Sendable {
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: 1 << 24)))
+                        KafkaFrameHandler(maxFrameSize: 1 << 24))
                     try child.pipeline.syncOperations.addHandler(FakeBrokerHandler(script: script, log: log))
                 }
             }

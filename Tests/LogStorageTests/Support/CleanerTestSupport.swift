@@ -48,19 +48,19 @@ extension PartitionLog {
         _ records: [KV], timestamp: Int64 = 1_000, compression: CompressionCodec = .none, producerId: Int64 = -1,
         producerEpoch: Int16 = -1, baseSequence: Int32 = -1, transactional: Bool = false
     ) throws -> AppendResult {
-        var batch = try keyedBatch(
+        let batch = try keyedBatch(
             records, timestamp: timestamp, compression: compression, producerId: producerId, producerEpoch: producerEpoch,
             baseSequence: baseSequence, transactional: transactional)
-        let result = try append(&batch, leaderEpoch: 0, logAppendTime: nil)
+        let result = try append(batch, leaderEpoch: 0, logAppendTime: nil)
         updateHighWatermark(logEndOffset)
         return result
     }
 
     /// Appends a transaction marker for `producerId`.
     func appendMarker(_ type: ControlRecordType, producerId: Int64, producerEpoch: Int16, timestamp: Int64 = 1_000) throws {
-        var marker = try RecordBatchBuilder.endTransactionMarker(
+        let marker = try RecordBatchBuilder.endTransactionMarker(
             type, producerId: producerId, producerEpoch: producerEpoch, coordinatorEpoch: 0, timestamp: timestamp)
-        _ = try append(&marker, leaderEpoch: 0, logAppendTime: nil)
+        _ = try append(marker, leaderEpoch: 0, logAppendTime: nil)
         updateHighWatermark(logEndOffset)
     }
 

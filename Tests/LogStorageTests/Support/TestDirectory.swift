@@ -56,8 +56,8 @@ extension PartitionLog {
     /// Appends a freshly built batch of `records` records as leader (epoch 0).
     @discardableResult
     func appendBatch(records: Int, timestamp: Int64 = 1_000, valueSize: Int = 10, epoch: Int32 = 0, logAppendTime: Int64? = nil) throws -> AppendResult {
-        var batch = makeBatch(records: records, timestamp: timestamp, valueSize: valueSize)
-        return try append(&batch, leaderEpoch: epoch, logAppendTime: logAppendTime)
+        let batch = makeBatch(records: records, timestamp: timestamp, valueSize: valueSize)
+        return try append(batch, leaderEpoch: epoch, logAppendTime: logAppendTime)
     }
 
     /// Reads everything from `offset` up to the log end, in as many reads as it takes.
