@@ -13,7 +13,7 @@ import Testing
 
     private func idleMaintenance() -> LogMaintenanceConfig {
         var cleaner = LogCleanerConfig()
-        cleaner.backoffMs = 3_600_000  // the test drives rounds with cleanOnce
+        cleaner.threads = 0  // the test drives rounds with cleanOnce; no thread may clean first
         return LogMaintenanceConfig(retentionCheckIntervalMs: 3_600_000, cleaner: cleaner)
     }
 

@@ -67,14 +67,15 @@ public final class LogCleaner: Sendable {
         state = Mutex(State(firstDirty: firstDirty))
     }
 
-    /// Starts the cleaner threads (log.cleaner.threads).
+    /// Starts the cleaner threads (log.cleaner.threads; with 0, rounds run only through
+    /// `cleanOnce`, which tests use to drive rounds without a thread racing them).
     public func start() {
         let start = state.withLock { state -> Bool in
             defer { state.started = true }
             return !state.started && !state.stopping
         }
         guard start else { return }
-        for index in 0..<max(config.threads, 1) {
+        for index in 0..<max(config.threads, 0) {
             threadsDone.enter()
             let thread = Thread { [self] in
                 run()
@@ -84,7 +85,7 @@ public final class LogCleaner: Sendable {
             thread.start()
         }
         logger.info("log cleaner started", metadata: [
-            "threads": "\(max(config.threads, 1))", "dedupeBufferBytes": "\(config.dedupeBufferSize)",
+            "threads": "\(config.threads)", "dedupeBufferBytes": "\(config.dedupeBufferSize)",
             "backoffMs": "\(config.backoffMs)",
         ])
     }
@@ -98,7 +99,7 @@ public final class LogCleaner: Sendable {
             return state.started
         }
         guard started else { return }
-        for _ in 0..<max(config.threads, 1) { wakeup.signal() }
+        for _ in 0..<max(config.threads, 0) { wakeup.signal() }
         // Called on a cleaner thread (the log manager's last reference went there): the
         // threads exit on their own; waiting would wait for this one.
         if Thread.current.threadDictionary[Self.threadMarker] != nil { return }
