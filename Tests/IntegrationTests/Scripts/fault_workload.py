@@ -15,8 +15,9 @@ import sys
 import time
 
 import confluent_kafka as ck
-from confluent_kafka import KafkaError, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
+
+from read_to_end import read_to_end
 
 
 def create(bootstrap, topic, partitions):
@@ -77,25 +78,8 @@ def consume(bootstrap, topic, group, out):
 
 
 def dump(bootstrap, topic, partitions):
-    parts = list(range(int(partitions)))
-    c = ck.Consumer({"bootstrap.servers": bootstrap, "group.id": "fault-dump-%d" % time.time_ns(),
-                     "enable.auto.commit": False, "enable.partition.eof": True})
-    c.assign([TopicPartition(topic, p, ck.OFFSET_BEGINNING) for p in parts])
-    eof = set()
-    deadline = time.monotonic() + 120
-    while eof != set(parts):
-        if time.monotonic() > deadline:
-            sys.exit("dump: did not reach the end of every partition (reached %s)" % sorted(eof))
-        m = c.poll(0.5)
-        if m is None:
-            continue
-        if m.error():
-            if m.error().code() == KafkaError._PARTITION_EOF:
-                eof.add(m.partition())
-            continue
-        eof.discard(m.partition())
-        print("%d %d %s" % (m.partition(), m.offset(), m.value().decode()))
-    c.close()
+    read_to_end(bootstrap, topic, list(range(int(partitions))), seconds=120,
+                emit=lambda m: print("%d %d %s" % (m.partition(), m.offset(), m.value().decode())))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ import sys
 import time
 
 import confluent_kafka as ck
-from confluent_kafka import KafkaError, TopicPartition
+
+from read_to_end import read_to_end
 
 
 def produce(bootstrap, topic, outcomes, run):
@@ -38,25 +39,8 @@ def produce(bootstrap, topic, outcomes, run):
 
 
 def verify(bootstrap, topic):
-    c = ck.Consumer({"bootstrap.servers": bootstrap, "group.id": "crash-verify-%d" % time.time_ns(),
-                     "isolation.level": "read_committed", "enable.auto.commit": False,
-                     "enable.partition.eof": True, "auto.offset.reset": "earliest"})
-    c.assign([TopicPartition(topic, p, ck.OFFSET_BEGINNING) for p in (0, 1)])
-    eof = set()
-    deadline = time.monotonic() + 60
-    while eof != {0, 1}:
-        if time.monotonic() > deadline:
-            sys.exit("verify: did not reach the end of both partitions (reached %s)" % sorted(eof))
-        m = c.poll(0.5)
-        if m is None:
-            continue
-        if m.error():
-            if m.error().code() == KafkaError._PARTITION_EOF:
-                eof.add(m.partition())
-            continue
-        eof.discard(m.partition())
-        print(m.value().decode())
-    c.close()
+    read_to_end(bootstrap, topic, [0, 1], seconds=60, extra={"isolation.level": "read_committed"},
+                emit=lambda m: print(m.value().decode()))
 
 
 if __name__ == "__main__":
