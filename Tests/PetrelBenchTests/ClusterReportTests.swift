@@ -59,6 +59,11 @@ import Testing
         let quick = try #require(Self.target(Self.results([Self.failover([4.1, 7.0])]), Targets.failoverName))
         #expect(quick.met == nil)
         #expect(quick.measured.hasSuffix("(fewer than 10 kills: not judged)"))
+        var tuned = Self.failover([4.1, 4.3, 4.5, 4.6, 4.7, 4.8, 4.9, 5.0, 5.2, 5.9])
+        tuned.settings["broker.settings"] = "replica.fetch.backoff.ms=100"
+        let notDefault = try #require(Self.target(Self.results([tuned]), Targets.failoverName))
+        #expect(notDefault.met == nil)
+        #expect(notDefault.measured.hasSuffix("(broker settings changed: not judged)"))
         let none = try #require(Self.target(Self.results([]), Targets.failoverName))
         #expect(none.met == nil && none.measured == "not measured")
     }

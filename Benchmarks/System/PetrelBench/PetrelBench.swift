@@ -33,7 +33,7 @@ struct PetrelBench: ParsableCommand {
     @Option(help: "A librdkafka property for every producer and consumer, key=value (repeatable).")
     var rdkafka: [String] = []
 
-    @Option(name: .customLong("broker-set"), help: "A broker setting, key=value, passed as --set (repeatable).")
+    @Option(name: .customLong("broker-set"), help: "A broker setting, key=value, passed as --set to every broker, the 3-broker cluster's too (repeatable).")
     var brokerSettings: [String] = []
 
     @Option(help: "An earlier results JSON to compare against (adds a column).")
@@ -67,6 +67,9 @@ struct PetrelBench: ParsableCommand {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw ValidationError("--rdkafka wants key=value, not \(entry)") }
             plan.rdkafka[parts[0]] = parts[1]
+        }
+        for entry in brokerSettings where !entry.contains("=") {
+            throw ValidationError("--broker-set wants key=value, not \(entry)")
         }
         let previous = try compare.map(Self.load)
         if let report {

@@ -18,7 +18,8 @@ final class ReplicatedCluster: BenchCluster {
     private(set) var state: ClusterState
     private let interrupts: InterruptCleanup
 
-    init(executable: String) throws {
+    /// `settings`: `--broker-set` overrides (none in a normal run: every broker default holds).
+    init(executable: String, settings: [String: String] = [:]) throws {
         try ZooKeeperInstallation.require()
         let directory = try TempDirectory.make(prefix: "petrel-bench-cluster-")
         let local = LocalCluster(directory: directory) { log("cluster: \($0)") }
@@ -29,7 +30,7 @@ final class ReplicatedCluster: BenchCluster {
         }
         let options = LocalCluster.UpOptions(
             brokers: Self.brokerCount, zookeeperNodes: 1, brokerPort: brokerPort, zookeeperPort: zookeeperPort,
-            executable: URL(fileURLWithPath: executable).standardizedFileURL.path)
+            settings: settings, executable: URL(fileURLWithPath: executable).standardizedFileURL.path)
         // Detached brokers outlive this process: a Ctrl-C must take them down too.
         interrupts = InterruptCleanup { local.killEverything() }
         do {

@@ -20,10 +20,16 @@ extension Bench {
     func runCluster() {
         let ids = Self.clusterProduce.map(Self.clusterID) + [Self.failoverID, Self.controlledShutdownID]
         guard ids.contains(where: plan.includes) else { return }
-        log("starting 3 brokers and a standalone ZooKeeper (LocalCluster), default broker settings")
+        var settings: [String: String] = [:]
+        for entry in plan.brokerSettings {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { settings[parts[0]] = parts[1] }
+        }
+        let described = settings.isEmpty ? "default broker settings" : "broker settings \(plan.brokerSettings.joined(separator: ", ")), the rest default"
+        log("starting 3 brokers and a standalone ZooKeeper (LocalCluster), \(described)")
         let cluster: ReplicatedCluster
         do {
-            cluster = try ReplicatedCluster(executable: petrelBinary)
+            cluster = try ReplicatedCluster(executable: petrelBinary, settings: settings)
         } catch {
             for id in ids where plan.includes(id) {
                 record(ScenarioResult(

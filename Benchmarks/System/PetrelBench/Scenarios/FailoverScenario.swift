@@ -68,7 +68,8 @@ extension Bench {
             kind: .failover,
             settings: [
                 "partitions": "\(partitions)", "kills": "\(plan.failoverKills)", "acks": "-1",
-                "rate": "100 records/s per partition", "zookeeper": "standalone", "broker.settings": "defaults",
+                "rate": "100 records/s per partition", "zookeeper": "standalone",
+                "broker.settings": plan.brokerSettings.isEmpty ? "defaults" : plan.brokerSettings.joined(separator: ","),
             ], petrel: measured, mock: nil))
     }
 
