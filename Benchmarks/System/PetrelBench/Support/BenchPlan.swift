@@ -1,7 +1,7 @@
 import RdKafkaLoad
 
-/// How long and how often each part runs: the full run (about 10-12 minutes on 2 cores) or the
-/// quick one CI uses to keep the harness working (every scenario, briefly, about 2-3 minutes).
+/// How long and how often each part runs: the full run (about 9-10 minutes on 2 cores) or the
+/// quick one CI uses to keep the harness working (every scenario, briefly, about 2 minutes).
 struct BenchPlan: Sendable {
     var quick: Bool
     var repeats: Int
