@@ -16,6 +16,8 @@ final class ReplicatedCluster: BenchCluster {
     let local: LocalCluster
     let executable: String
     private(set) var state: ClusterState
+    /// The records `writeToEveryPartition` sends.
+    let probePayloads = PayloadSet(size: 100)
     private let interrupts: InterruptCleanup
 
     /// `settings`: `--broker-set` overrides (none in a normal run: every broker default holds).
@@ -66,7 +68,8 @@ final class ReplicatedCluster: BenchCluster {
     var sampler: ProcessSampler? { ProcessSampler(pids: state.brokers.compactMap(\.pid)) }
 
     /// Creates the topic with replication factor 3 and waits until Metadata lists all its
-    /// partitions with a leader and every replica is in sync.
+    /// partitions with a leader, every replica is in sync, and every partition took an acks=-1
+    /// write.
     func beginScenario(topic: String, partitions: Int32) throws {
         try withClient { client in
             _ = try await client.createTopic(topic, partitions: partitions, replicationFactor: Self.replicationFactor)
@@ -81,6 +84,7 @@ final class ReplicatedCluster: BenchCluster {
             usleep(50_000)
         }
         try waitUntilHealthy()
+        try writeToEveryPartition(topic: topic, partitions: partitions)
     }
 
     func beginRun(topic: String, partitions: Int32) throws -> String {
