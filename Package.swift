@@ -162,9 +162,10 @@ let package = Package(
         .executableTarget(
             name: "petrel-bench",
             dependencies: [
-                "RdKafkaLoad", "KafkaProtocol", "TestSupport",
+                "RdKafkaLoad", "KafkaProtocol", "KafkaClient", "LocalCluster", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/System/PetrelBench",
             exclude: ["README.md"],

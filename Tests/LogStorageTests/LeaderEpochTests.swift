@@ -53,6 +53,28 @@ import Testing
         #expect(reopened.endOffset(forLeaderEpoch: 0) == (0, 5))
     }
 
+    /// A broker led epoch 1 from offset 2 without writing a record (leadership moved to it and
+    /// away again), then follows a leader whose history has no epoch 1: told to truncate to
+    /// offset 2, its log end, it must drop the empty epoch, or it fetches with epoch 1 forever.
+    @Test func truncatingToTheLogEndDropsEpochsStartingThere() throws {
+        let dir = TestDirectory()
+        let path = "\(dir.path)/t-0"
+        let log = try PartitionLog.open(directory: path, topic: "t", partition: 0, config: LogConfig(), logger: quietLogger)
+        try log.appendBatch(records: 2, epoch: 0)
+        log.assignLeaderEpoch(1, startOffset: 2)
+        #expect(log.leaderEpochEntries.map(\.epoch) == [0, 1])
+        try log.truncate(to: 2)
+        #expect(log.logEndOffset == 2)
+        #expect(log.leaderEpochEntries.map(\.epoch) == [0])
+        #expect(log.endOffset(forLeaderEpoch: 0) == (0, 2))
+        #expect(try String(contentsOfFile: "\(path)/leader-epoch-checkpoint", encoding: .utf8) == "0\n1\n0 0\n")
+        // Past the end too; records stay.
+        log.assignLeaderEpoch(3, startOffset: 2)
+        try log.truncate(to: 7)
+        #expect(log.leaderEpochEntries.map(\.epoch) == [0])
+        #expect(try log.readAll(from: 0).map(\.baseOffset) == [0])
+    }
+
     @Test func followerAppendsKeepOffsetsAndLearnEpochsFromBatches() throws {
         let dir = TestDirectory()
         let log = try PartitionLog.open(directory: "\(dir.path)/t-0", topic: "t", partition: 0, config: LogConfig(), logger: quietLogger)

@@ -12,6 +12,17 @@ import Testing
         #expect(Summary([]) == nil)
     }
 
+    @Test func percentilesAreNearestRank() throws {
+        let ten = try #require(Summary([5, 1, 4, 2, 3, 10, 9, 8, 7, 6]))
+        #expect(ten.percentile(0.5) == 5)
+        #expect(ten.percentile(0.9) == 9)
+        #expect(ten.percentile(0.99) == 10)
+        #expect(ten.percentile(0) == 1)
+        let two = try #require(Summary([4.2, 5.1]))
+        #expect(two.percentile(0.99) == 5.1)
+        #expect(two.percentile(0.5) == 4.2)
+    }
+
     @Test func samplesSummarizePerMetric() {
         var samples = Measured.Samples()
         samples.add(.bytesPerSecond, 10)
@@ -33,5 +44,13 @@ import Testing
         #expect(try #require(sampler.cpuSeconds()) > 0)
         #expect(try #require(sampler.residentBytes()) > 1_000_000)
         #expect(ProcessSampler(pid: Int32.max).cpuSeconds() == nil)
+    }
+
+    @Test func processSamplerSumsSeveralProcesses() throws {
+        let one = try #require(ProcessSampler(pid: getpid()).residentBytes())
+        let twice = try #require(ProcessSampler(pids: [getpid(), getpid()]).residentBytes())
+        // RSS moves a little between the reads; twice the process is about twice one read.
+        #expect(abs(twice - 2 * one) < one * 0.2)
+        #expect(ProcessSampler(pids: [getpid(), Int32.max]).residentBytes() == nil)
     }
 }

@@ -24,7 +24,7 @@ struct PetrelBench: ParsableCommand {
     @Option(name: .customLong("repeat"), help: "Repetitions per scenario (default: 3, quick: 1).")
     var repeats: Int?
 
-    @Option(help: "Run only scenarios whose id contains this (repeatable), e.g. produce-1KiB, latency, consume.")
+    @Option(help: "Run only scenarios whose id contains this (repeatable), e.g. produce-1KiB, latency, consume, cluster (the 3-broker rows), failover.")
     var only: [String] = []
 
     @Flag(help: "Skip librdkafka's mock cluster.")
@@ -33,7 +33,7 @@ struct PetrelBench: ParsableCommand {
     @Option(help: "A librdkafka property for every producer and consumer, key=value (repeatable).")
     var rdkafka: [String] = []
 
-    @Option(name: .customLong("broker-set"), help: "A broker setting, key=value, passed as --set (repeatable).")
+    @Option(name: .customLong("broker-set"), help: "A broker setting, key=value, passed as --set to every broker, the 3-broker cluster's too (repeatable).")
     var brokerSettings: [String] = []
 
     @Option(help: "An earlier results JSON to compare against (adds a column).")
@@ -51,6 +51,9 @@ struct PetrelBench: ParsableCommand {
     @Option(help: "The pid of the --external broker, to sample its CPU time and RSS.")
     var externalPid: Int32?
 
+    @Flag(help: "Keep the 3-broker cluster's directory (broker and ZooKeeper logs) instead of removing it.")
+    var keepCluster = false
+
     func run() throws {
         var plan = quick ? BenchPlan.quickPlan : BenchPlan.full
         if let repeats { plan.repeats = max(1, repeats) }
@@ -59,10 +62,14 @@ struct PetrelBench: ParsableCommand {
         plan.brokerSettings = brokerSettings
         plan.external = external
         plan.externalPid = externalPid
+        plan.keepCluster = keepCluster
         for entry in rdkafka {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw ValidationError("--rdkafka wants key=value, not \(entry)") }
             plan.rdkafka[parts[0]] = parts[1]
+        }
+        for entry in brokerSettings where !entry.contains("=") {
+            throw ValidationError("--broker-set wants key=value, not \(entry)")
         }
         let previous = try compare.map(Self.load)
         if let report {
@@ -96,6 +103,7 @@ struct PetrelBench: ParsableCommand {
         bench.stopPetrel()
         bench.runIdleConnections()
         bench.runDevStartup()
+        bench.runCluster()
         if !noLimits { bench.measureLimits() }
 
         bench.finishLimits()

@@ -10,8 +10,8 @@ public final class RdKafkaAdmin {
         handle = try RdKafkaHandle(type: RD_KAFKA_PRODUCER, properties: props)
     }
 
-    public func createTopic(_ name: String, partitions: Int32, timeoutMs: Int32 = 120_000) throws(LoadError) {
-        try Admin.createTopic(handle.rk, name: name, partitions: partitions, timeoutMs: timeoutMs)
+    public func createTopic(_ name: String, partitions: Int32, replicationFactor: Int32 = 1, timeoutMs: Int32 = 120_000) throws(LoadError) {
+        try Admin.createTopic(handle.rk, name: name, partitions: partitions, replicationFactor: replicationFactor, timeoutMs: timeoutMs)
     }
 
     public func deleteTopic(_ name: String, timeoutMs: Int32 = 60_000) throws(LoadError) {
@@ -20,9 +20,11 @@ public final class RdKafkaAdmin {
 }
 
 enum Admin {
-    static func createTopic(_ rk: OpaquePointer, name: String, partitions: Int32, timeoutMs: Int32) throws(LoadError) {
+    static func createTopic(
+        _ rk: OpaquePointer, name: String, partitions: Int32, replicationFactor: Int32, timeoutMs: Int32
+    ) throws(LoadError) {
         var errstr = [CChar](repeating: 0, count: 512)
-        guard let topic = rd_kafka_NewTopic_new(name, partitions, 1, &errstr, errstr.count) else {
+        guard let topic = rd_kafka_NewTopic_new(name, partitions, replicationFactor, &errstr, errstr.count) else {
             throw LoadError("NewTopic \(name): \(String(cString: errstr))")
         }
         defer { rd_kafka_NewTopic_destroy(topic) }

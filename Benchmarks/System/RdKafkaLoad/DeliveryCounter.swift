@@ -8,12 +8,16 @@ final class DeliveryCounter {
     private(set) var failed: UInt64 = 0
     private(set) var purged: UInt64 = 0
     private(set) var firstError: String?
+    /// Called for every delivered message with its partition and the broker that acknowledged
+    /// it (failover runs watch leaders change); nil, and so free, in throughput runs.
+    var onDelivered: ((_ partition: Int32, _ broker: Int32) -> Void)?
 
     func record(_ message: UnsafePointer<rd_kafka_message_t>) {
         let err = message.pointee.err
         if err == RD_KAFKA_RESP_ERR_NO_ERROR {
             delivered &+= 1
             deliveredBytes &+= UInt64(message.pointee.len)
+            if let onDelivered { onDelivered(message.pointee.partition, rd_kafka_message_broker_id(message)) }
         } else if err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT {
             // Our own purge at the end of a timed run: never sent, not a broker failure.
             purged &+= 1

@@ -76,4 +76,11 @@ public final class RdKafkaProducer {
     public var deliveredBytes: UInt64 { counter.deliveredBytes }
     public var failed: UInt64 { counter.failed }
     public var firstError: String? { counter.firstError }
+
+    /// Called from `poll` for every delivered message: its partition and the broker that
+    /// acknowledged it (`rd_kafka_message_broker_id`).
+    public var onDelivered: ((_ partition: Int32, _ broker: Int32) -> Void)? {
+        get { counter.onDelivered }
+        set { counter.onDelivered = newValue }
+    }
 }

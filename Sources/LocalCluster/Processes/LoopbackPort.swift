@@ -50,6 +50,17 @@ public enum LoopbackPort {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
+    /// The first of `count` consecutive free ports, picked at random in `range` (by default
+    /// below Linux's ephemeral range, so the kernel does not hand them to outgoing connections
+    /// meanwhile, and away from Kafka's and ZooKeeper's usual 9092 and 2181).
+    public static func freeRange(_ count: Int, in range: Range<Int> = 20_000..<32_000) throws -> Int {
+        for _ in 0..<200 {
+            let base = Int.random(in: range.lowerBound..<(range.upperBound - count))
+            if (base..<(base + count)).allSatisfy(isFree) { return base }
+        }
+        throw LocalClusterError("No \(count) consecutive free ports found between \(range.lowerBound) and \(range.upperBound).")
+    }
+
     static func loopback(port: Int) -> sockaddr_in {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)

@@ -36,10 +36,17 @@ extension PartitionLog {
 
     /// Replication: removes every offset at or above `offset`. A batch containing `offset` goes
     /// whole (followers truncate at batch boundaries). Below the log start, the log restarts
-    /// empty at `offset`.
+    /// empty at `offset`. At or past the log end no record goes, but leader epochs starting at
+    /// the log end do (as Kafka's UnifiedLog.truncateTo): an epoch this replica began as leader
+    /// without writing a record conflicts with the current leader's history, and a follower
+    /// that kept it would fetch with it as its last epoch and be told to truncate again forever.
     public func truncate(to offset: Int64) throws(StorageError) {
         let removed = try state.withLock { state throws(StorageError) -> [String] in
-            guard offset >= 0, offset < state.logEndOffset else { return [] }
+            guard offset >= 0 else { return [] }
+            guard offset < state.logEndOffset else {
+                if state.epochCache.truncateFromEnd(state.logEndOffset) { writeEpochCache(state.epochCache) }
+                return []
+            }
             var removed: [String] = []
             if offset < state.logStartOffset || offset <= state.segments[0].baseOffset {
                 removed = try restartEmpty(at: offset, in: &state)

@@ -75,24 +75,10 @@ final class LocalClusterFixture: @unchecked Sendable {
     }
 
     /// A base port with `count` free ports after it, below the kernel's ephemeral range.
-    static func freeRange(_ count: Int) throws -> Int {
-        for _ in 0..<200 {
-            let base = Int.random(in: 20_000..<32_000)
-            if (base..<(base + count)).allSatisfy(LoopbackPort.isFree) { return base }
-        }
-        throw TestSupportError("no \(count) consecutive free ports found")
-    }
+    static func freeRange(_ count: Int) throws -> Int { try LoopbackPort.freeRange(count) }
 
     deinit {
-        if let state = try? ClusterState.load(from: directory) {
-            for pid in state.brokers.compactMap(\.pid) + state.zookeeper.compactMap(\.pid) {
-                let marker = state.brokers.first { $0.pid == pid }?.dataDirectory ?? state.zookeeper.first { $0.pid == pid }?.configPath
-                if let marker, ProcessTable.isAlive(pid, withArgument: marker) {
-                    ProcessTable.signal(pid, SIGKILL)
-                    ProcessTable.waitForExitBlocking(pid, timeout: .seconds(10))
-                }
-            }
-        }
+        LocalCluster(directory: directory, report: { _ in }).killEverything()
         try? FileManager.default.removeItem(atPath: directory)
     }
 }

@@ -31,6 +31,10 @@ enum Cells {
             }
             if let s = m[.seconds] { return Format.spread(s, Format.seconds, bare: { Format.fixed($0, 2) }) }
             return "n/a"
+        case .failover:
+            return failover(m)
+        case .controlledShutdown:
+            return controlledShutdown(m)
         }
     }
 
@@ -56,7 +60,7 @@ enum Cells {
         case .throughput:
             guard let p = petrel[.bytesPerSecond]?.median, let q = mock[.bytesPerSecond]?.median, q > 0 else { return "" }
             return Format.fixed(p / q, 2) + "×"
-        case .latency, .footprint:
+        case .latency, .footprint, .failover, .controlledShutdown:
             return ""
         }
     }

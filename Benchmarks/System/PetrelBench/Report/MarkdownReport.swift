@@ -39,7 +39,6 @@ enum MarkdownReport {
             if let previous { row += " \(change(s, previous.scenario(s.id))) |" }
             lines.append(row)
         }
-        lines.append("| 3 brokers, replication factor 3, acks=-1; failover time | not yet: needs the cluster issue | | | | | |")
         lines.append("")
         lines.append("| Target | Measured | Met |")
         lines.append("|---|---|---|")
@@ -57,7 +56,14 @@ enum MarkdownReport {
 
     /// Petrel's median against the same scenario in an earlier run.
     private static func change(_ now: ScenarioResult, _ before: ScenarioResult?) -> String {
-        let metric: Metric = now.kind == .latency ? .p99Micros : now.kind == .throughput ? .bytesPerSecond : .rssBytes
+        let metric: Metric
+        switch now.kind {
+        case .throughput: metric = .bytesPerSecond
+        case .latency: metric = .p99Micros
+        case .footprint: metric = .rssBytes
+        case .failover: metric = .failoverSeconds
+        case .controlledShutdown: metric = .leadersMovedSeconds
+        }
         let fallback: Metric = .seconds
         guard let before,
               let a = before.petrel[metric]?.median ?? before.petrel[fallback]?.median,

@@ -78,6 +78,7 @@ enum Targets {
         } else {
             out.append(TargetResult(target: idleName, measured: "not measured", met: nil))
         }
+        out += cluster(r)
         return out
     }
 }

@@ -52,8 +52,12 @@ extension Bench {
     }
 
     /// Timed full-speed produce on each side; broker CPU is sampled at the window's edges.
+    /// `on` and `mockNote` as in `sideBySide`.
     @discardableResult
-    func runProduce(_ scenario: ProduceScenario, id: String? = nil, title: String? = nil) -> ScenarioResult {
+    func runProduce(
+        _ scenario: ProduceScenario, id: String? = nil, title: String? = nil, on chosen: [any BenchCluster]? = nil,
+        mockNote: String? = nil
+    ) -> ScenarioResult {
         let topic = "bench-\(id ?? scenario.id)"
         let properties = scenario.properties.merging(plan.rdkafka) { $1 }
         let payloads = payloads(size: scenario.recordSize)
@@ -61,8 +65,10 @@ extension Bench {
         var settings = properties
         settings["record.bytes"] = "\(scenario.recordSize)"
         settings["partitions"] = "\(scenario.partitions)"
-        let result = sideBySide(id: id ?? scenario.id, title: title ?? scenario.title, kind: .throughput, settings: settings) {
-            cluster, _, samples in
+        let result = sideBySide(
+            id: id ?? scenario.id, title: title ?? scenario.title, kind: .throughput, settings: settings, mockNote: mockNote,
+            on: chosen
+        ) { cluster, _, samples in
             if !created.contains(cluster.side) {
                 let start = MonotonicClock.now()
                 try cluster.beginScenario(topic: topic, partitions: scenario.partitions)
@@ -93,7 +99,7 @@ extension Bench {
             samples.add(.clientCPUSecondsPerGB, (client.end - client.start) / gigabytes)
             if let rss = sampler?.residentBytes() { samples.add(.rssBytes, rss) }
         }
-        if let sides = try? clusters() {
+        if let sides = try? chosen ?? clusters() {
             for cluster in sides where created.contains(cluster.side) { cluster.endScenario(topic: topic) }
         }
         return result

@@ -58,16 +58,17 @@ final class Bench {
 
     /// Runs `body` once per repetition on each side, alternating sides so drift in the
     /// machine's load hits both alike. A side that fails stops repeating; the error is kept.
+    /// With `mockNote`, the mock is not run and the note says why. `on` replaces the sides
+    /// (the replicated cluster instead of the single broker).
     @discardableResult
-    /// With `mockNote`, the mock is not run and the note says why.
     func sideBySide(
         id: String, title: String, kind: ScenarioResult.Kind, settings: [String: String], mockNote: String? = nil,
-        body: (any BenchCluster, Int, inout Measured.Samples) throws -> Void
+        on chosen: [any BenchCluster]? = nil, body: (any BenchCluster, Int, inout Measured.Samples) throws -> Void
     ) -> ScenarioResult {
         var samples: [Side: Measured.Samples] = [:]
         var errors: [Side: [String]] = [:]
         var sides: [any BenchCluster] = []
-        do { sides = try clusters() } catch { errors[.petrel, default: []].append("\(error)") }
+        do { sides = try chosen ?? clusters() } catch { errors[.petrel, default: []].append("\(error)") }
         if mockNote != nil { sides.removeAll { $0.side == .mock } }
         for rep in 0..<plan.repeats {
             let probe = kind == .throughput ? pairedLoopbackProbe() : nil

@@ -1,7 +1,7 @@
 import RdKafkaLoad
 
-/// How long and how often each part runs: the full run (about 6-8 minutes on 2 cores) or the
-/// quick one CI uses to keep the harness working (every scenario, briefly, about 1-2 minutes).
+/// How long and how often each part runs: the full run (about 9-10 minutes on 2 cores) or the
+/// quick one CI uses to keep the harness working (every scenario, briefly, about 2 minutes).
 struct BenchPlan: Sendable {
     var quick: Bool
     var repeats: Int
@@ -30,16 +30,22 @@ struct BenchPlan: Sendable {
     var externalPid: Int32?
     /// Scenario id substrings to run (all when empty).
     var only: [String] = []
+    /// The 3-broker cluster: leaders killed with SIGKILL (one at a time, restarted and back in
+    /// sync before the next), and brokers stopped with SIGTERM (controlled shutdown).
+    var failoverKills: Int
+    var controlledShutdowns: Int
+    /// Keep the cluster's directory (broker and ZooKeeper logs) instead of removing it.
+    var keepCluster = false
 
     static let full = BenchPlan(
         quick: false, repeats: 3, warmup: 0.5, window: 1.5, latencyWarmup: 1.0, latencyWindow: 3.0,
         consumeBytes: 1 << 30, idleConnections: 10_000, loopbackSeconds: 1.0, pairedProbeSeconds: 0.3, diskBytes: 1 << 30,
-        syncCount: 200, checksumBytes: 1 << 30)
+        syncCount: 200, checksumBytes: 1 << 30, failoverKills: 10, controlledShutdowns: 3)
 
     static let quickPlan = BenchPlan(
         quick: true, repeats: 1, warmup: 0.2, window: 0.3, latencyWarmup: 1.0, latencyWindow: 0.5,
         consumeBytes: 32 << 20, idleConnections: 1_000, loopbackSeconds: 0.3, pairedProbeSeconds: 0.1, diskBytes: 128 << 20,
-        syncCount: 20, checksumBytes: 128 << 20)
+        syncCount: 20, checksumBytes: 128 << 20, failoverKills: 2, controlledShutdowns: 1)
 
     func includes(_ id: String) -> Bool { only.isEmpty || only.contains { id.contains($0) } }
 }

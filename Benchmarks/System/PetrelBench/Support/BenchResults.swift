@@ -25,7 +25,7 @@ struct LimitResult: Codable, Sendable {
 }
 
 struct ScenarioResult: Codable, Sendable {
-    enum Kind: String, Codable, Sendable { case throughput, latency, footprint }
+    enum Kind: String, Codable, Sendable { case throughput, latency, footprint, failover, controlledShutdown }
 
     var id: String
     var title: String

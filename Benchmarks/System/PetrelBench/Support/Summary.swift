@@ -14,6 +14,14 @@ struct Summary: Codable, Sendable, Equatable {
         max = sorted[sorted.count - 1]
         self.values = values
     }
+
+    /// The nearest-rank percentile of the values (`q` in 0...1): the smallest value with at
+    /// least that share of the values at or below it. With 10 values p99 is the largest.
+    func percentile(_ q: Double) -> Double {
+        let sorted = values.sorted()
+        let rank = Int((q * Double(sorted.count)).rounded(.up))
+        return sorted[Swift.min(Swift.max(rank, 1), sorted.count) - 1]
+    }
 }
 
 /// Names of the figures a side records (keys of `Measured.metrics`).
@@ -25,6 +33,15 @@ enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseIterable {
     case loopbackBytesPerSecond, shareOfLoopback
     case p50Micros, p99Micros, p999Micros, maxMicros, achievedRate
     case rssBytes, rssBaselineBytes, rssAfterCloseBytes, seconds, topicCreateSeconds
+    /// Failover, per kill -9 of a leader: to the first acks=all acknowledgement of one of its
+    /// partitions by another broker, and to the last of them.
+    case failoverSeconds, takeoverAllSeconds
+    /// After a kill or a SIGTERM, from the surviving brokers' Metadata: until none lists the
+    /// broker, until every one names a new leader for each partition it led, and until it is
+    /// out of every ISR of the topic.
+    case unlistedSeconds, leadersMovedSeconds, leftIsrSeconds
+    /// Controlled shutdown: SIGTERM to process exit, and how many leaders had to move.
+    case exitSeconds, partitionsMoved
 }
 
 /// One side (Petrel or the mock) of a scenario: each metric over the repetitions.
