@@ -2,10 +2,13 @@ import KafkaProtocol
 import LogStorage
 
 extension ReplicaFetcher {
+    /// How long a follower waits for a leader that has not yet applied the epoch it asked with.
+    static let leaderCatchUpMs: Int64 = 20
+
     /// Applies the leader's answer for one partition: truncate where the logs diverged, append
     /// what came, follow the leader's high watermark and log start offset; on an error, wait
-    /// (new metadata will say who leads now).
-    func apply(_ data: FetchResponse.PartitionData, to partition: Partition) {
+    /// (new metadata will say who leads now). `sentEpoch`: the leader epoch the request carried.
+    func apply(_ data: FetchResponse.PartitionData, to partition: Partition, sentEpoch: Int32) {
         let key = partition.topicPartition
         let code = ErrorCode(data.errorCode)
         do throws(StorageError) {
@@ -25,6 +28,16 @@ extension ReplicaFetcher {
                 }
             case .offsetOutOfRange:
                 try resetOutOfRange(partition, leaderStart: data.logStartOffset, leaderHighWatermark: data.highWatermark)
+            case .fencedLeaderEpoch where partition.leaderEpoch != sentEpoch:
+                // The leader moved to an epoch this replica has learned since it asked (an ISR
+                // change after a broker died): the next fetch carries it, so no backoff. The
+                // metadata that brought it already cleared any backoff, and waiting
+                // replica.fetch.backoff.ms here would stall acks=-1 writes for that long.
+                break
+            case .unknownLeaderEpoch:
+                // This replica learned the new epoch before the leader did; it will within
+                // milliseconds.
+                backOff(key, milliseconds: Self.leaderCatchUpMs)
             default:
                 backOff(key)
                 logger.info("replica fetch refused; waiting for new metadata", metadata: [

@@ -73,9 +73,10 @@ final class ReplicaFetcher: Sendable {
         }
     }
 
-    /// Backs a partition off after an error (it waits for new metadata, or the leader to recover).
-    func backOff(_ key: TopicPartition) {
-        let until = ContinuousClock.now + .milliseconds(settings.backoffMs)
+    /// Backs a partition off after an error (it waits for new metadata, or the leader to recover),
+    /// for replica.fetch.backoff.ms or a shorter `milliseconds`.
+    func backOff(_ key: TopicPartition, milliseconds: Int64? = nil) {
+        let until = ContinuousClock.now + .milliseconds(min(milliseconds ?? settings.backoffMs, settings.backoffMs))
         state.withLock { $0.backoffUntil[key] = until }
     }
 
@@ -121,9 +122,12 @@ final class ReplicaFetcher: Sendable {
     ) async throws {
         let ordered = due.sorted { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }
         var byTopic: [String: [FetchRequest.FetchPartition]] = [:]
+        var sentEpochs: [TopicPartition: Int32] = [:]
         for (key, partition) in ordered {
+            let epoch = partition.leaderEpoch
+            sentEpochs[key] = epoch
             byTopic[key.topic, default: []].append(.init(
-                partition: key.partition, currentLeaderEpoch: partition.leaderEpoch, fetchOffset: partition.logEndOffset,
+                partition: key.partition, currentLeaderEpoch: epoch, fetchOffset: partition.logEndOffset,
                 lastFetchedEpoch: partition.log.latestEpoch ?? -1, logStartOffset: partition.logStartOffset,
                 partitionMaxBytes: settings.maxBytes))
         }
@@ -141,7 +145,7 @@ final class ReplicaFetcher: Sendable {
             for data in topic.partitions {
                 let key = TopicPartition(topic: topic.topic, partition: data.partitionIndex)
                 guard let partition = due[key], state.withLock({ $0.partitions[key] === partition }) else { continue }
-                apply(data, to: partition)
+                apply(data, to: partition, sentEpoch: sentEpochs[key] ?? partition.leaderEpoch)
             }
         }
     }
