@@ -117,6 +117,7 @@ public final class Broker: Sendable {
     public func shutdown() async {
         await services.cluster.stop()
         await server.close()
+        await services.fetchers.stopAllAndWait()
         services.close()
         if ownsGroup { try? await group.shutdownGracefully() }
         logger.info("broker stopped")

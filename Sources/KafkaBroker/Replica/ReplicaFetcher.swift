@@ -25,6 +25,8 @@ final class ReplicaFetcher: Sendable {
         /// Partitions that failed, and when they may be fetched again.
         var backoffUntil: [TopicPartition: ContinuousClock.Instant] = [:]
         var task: Task<Void, Never>?
+        /// The connection to the leader while open, so stopping closes it under a parked fetch.
+        var connection: KafkaConnection?
     }
     private let state = Mutex(State())
 
@@ -73,6 +75,18 @@ final class ReplicaFetcher: Sendable {
         }
     }
 
+    /// Stops and waits until the fetch loop has ended and its connection is closed: at broker
+    /// shutdown nothing may be left to run on the event loops about to stop.
+    func stopAndWait() async {
+        let (task, connection) = state.withLock { s in
+            s.task?.cancel()
+            defer { s.task = nil }
+            return (s.task, s.connection)
+        }
+        await connection?.close()
+        await task?.value
+    }
+
     /// Backs a partition off after an error (it waits for new metadata, or the leader to recover),
     /// for replica.fetch.backoff.ms or a shorter `milliseconds`.
     func backOff(_ key: TopicPartition, milliseconds: Int64? = nil) {
@@ -93,7 +107,9 @@ final class ReplicaFetcher: Sendable {
             }
             do {
                 if connection == nil || connection?.isActive == false {
-                    connection = try await connect()
+                    let opened = try await connect()
+                    connection = opened
+                    state.withLock { $0.connection = opened }
                 }
                 guard let connection else { continue }
                 try await fetchOnce(due, throttled: throttled, over: connection)
@@ -105,6 +121,7 @@ final class ReplicaFetcher: Sendable {
             }
         }
         await connection?.close()
+        state.withLock { $0.connection = nil }
     }
 
     private func connect() async throws -> KafkaConnection {

@@ -58,11 +58,18 @@ public final class ReplicaFetcherManager: Sendable {
     }
 
     func stopAll() {
-        let all = fetchers.withLock { fetchers in
-            let all = Array(fetchers.values)
-            fetchers.removeAll()
-            return all
+        for fetcher in takeAll() { fetcher.stop() }
+    }
+
+    /// Stops every fetcher and waits for each to end (broker shutdown).
+    func stopAllAndWait() async {
+        for fetcher in takeAll() { await fetcher.stopAndWait() }
+    }
+
+    private func takeAll() -> [ReplicaFetcher] {
+        fetchers.withLock { fetchers in
+            defer { fetchers.removeAll() }
+            return Array(fetchers.values)
         }
-        for fetcher in all { fetcher.stop() }
     }
 }
