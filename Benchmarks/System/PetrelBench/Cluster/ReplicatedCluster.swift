@@ -142,21 +142,6 @@ final class ReplicatedCluster: BenchCluster {
 
     /// Runs `body` with a client bootstrapped from every broker, closed afterwards.
     func withClient<T: Sendable>(_ body: @escaping @Sendable (KafkaClient) async throws -> T) throws -> T {
-        var configuration = KafkaClient.Configuration(bootstrap: addresses, clientId: "petrel-bench-cluster")
-        configuration.connection.connectTimeout = .seconds(2)
-        configuration.connection.requestTimeout = .seconds(30)
-        configuration.maxAttempts = 8
-        configuration.retryBackoff = .milliseconds(200)
-        return try blocking { [configuration] in
-            let client = KafkaClient(configuration: configuration, logger: quietLogger("petrel-bench.cluster-client"))
-            do {
-                let value = try await body(client)
-                await client.shutdown()
-                return value
-            } catch {
-                await client.shutdown()
-                throw error
-            }
-        }
+        try withKafkaClient(bootstrap: addresses, clientId: "petrel-bench-cluster", body)
     }
 }

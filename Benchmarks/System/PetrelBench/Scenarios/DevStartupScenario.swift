@@ -1,10 +1,11 @@
 import Foundation
+import KafkaClient
 import RdKafkaLoad
 import TestSupport
 
 extension Bench {
-    /// `petrel dev` on a fresh data directory: seconds from exec to the first answered
-    /// ApiVersions request.
+    /// `petrel dev` on a fresh data directory: seconds from exec until Metadata lists all three
+    /// brokers and a controller.
     func runDevStartup() {
         let id = "dev-ready"
         guard plan.includes(id) else { return }
@@ -21,7 +22,7 @@ extension Bench {
         var measured = samples.measured
         measured.errors = errors
         record(ScenarioResult(
-            id: id, title: "`petrel dev` time to ready (fresh data dir)", kind: .footprint, settings: [:],
+            id: id, title: "`petrel dev` time to ready: 3 brokers and a controller in Metadata (fresh data dir)", kind: .footprint, settings: [:],
             petrel: measured, mock: nil))
     }
 
@@ -43,7 +44,12 @@ extension Bench {
         let deadline = start + 30_000_000_000
         while MonotonicClock.now() < deadline {
             guard process.isRunning else { throw LoadError("petrel dev exited with \(process.terminationStatus)") }
-            if FreePort.isListening(port), (try? apiVersions(port: port)) != nil {
+            if FreePort.isListening(port), (try? apiVersions(port: port)) != nil,
+                let metadata = try? withKafkaClient(
+                    bootstrap: [BrokerAddress(host: "127.0.0.1", port: port)], clientId: "petrel-bench-dev",
+                    { client in try await client.refreshMetadata(topics: []) }),
+                metadata.brokers.count == 3, metadata.controllerId >= 0
+            {
                 return MonotonicClock.seconds(MonotonicClock.now() - start)
             }
             usleep(2_000)

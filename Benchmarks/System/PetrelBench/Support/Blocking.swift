@@ -1,4 +1,5 @@
 import Foundation
+import KafkaClient
 import RdKafkaLoad
 
 /// The benchmark is synchronous (librdkafka's producers are driven from the calling thread);
@@ -31,4 +32,27 @@ final class BlockingTask<Value: Sendable>: @unchecked Sendable {
 /// Runs async work to completion from synchronous code.
 func blocking<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) throws -> Value {
     try BlockingTask(body).value()
+}
+
+/// Runs `body` with our KafkaClient on `bootstrap` (blocking the calling thread), shutting the
+/// client down after.
+func withKafkaClient<T: Sendable>(
+    bootstrap: [BrokerAddress], clientId: String, _ body: @escaping @Sendable (KafkaClient) async throws -> T
+) throws -> T {
+    var configuration = KafkaClient.Configuration(bootstrap: bootstrap, clientId: clientId)
+    configuration.connection.connectTimeout = .seconds(2)
+    configuration.connection.requestTimeout = .seconds(30)
+    configuration.maxAttempts = 8
+    configuration.retryBackoff = .milliseconds(200)
+    return try blocking { [configuration] in
+        let client = KafkaClient(configuration: configuration, logger: quietLogger("petrel-bench.\(clientId)"))
+        do {
+            let value = try await body(client)
+            await client.shutdown()
+            return value
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
 }
