@@ -54,6 +54,32 @@ import Testing
         #expect(log.recoveryPoint == 3 && io.fsyncs >= 1)
     }
 
+    /// Every 64 MiB appended to the active segment queues a background fsync, so no single
+    /// fsync (the one at roll included) writes a whole 1 GiB segment; nothing waits for it.
+    @Test func theActiveSegmentIsFlushedInTheBackgroundEvery64MiB() throws {
+        let dir = TestDirectory()
+        let io = FaultyIO()
+        let flusher = LogFlusher()
+        let log = try PartitionLog.open(
+            directory: "\(dir.path)/t-0", topic: "t", partition: 0, config: LogConfig(), io: io, logger: quietLogger, flusher: flusher)
+        let perBatch = 64 * 16_000  // 64 records of ~16 KB: about 1 MiB a batch
+        var appended = 0
+        while appended < Int(PartitionLog.backgroundFlushBytes) - 2 * perBatch {
+            try log.appendBatch(records: 64, valueSize: 16_000)
+            appended += perBatch
+        }
+        flusher.drain()
+        #expect(io.fsyncs == 0 && log.recoveryPoint == 0)
+        while appended < Int(PartitionLog.backgroundFlushBytes) + 2 * perBatch {
+            try log.appendBatch(records: 64, valueSize: 16_000)
+            appended += perBatch
+        }
+        flusher.drain()
+        #expect(io.fsyncs >= 1)
+        #expect(log.recoveryPoint > 0 && log.recoveryPoint <= log.logEndOffset)
+        #expect(log.segmentBaseOffsets.count == 1)
+    }
+
     @Test func rollingFlushesTheSealedSegmentInTheBackground() throws {
         let dir = TestDirectory()
         let io = FaultyIO()

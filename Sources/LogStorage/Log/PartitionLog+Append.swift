@@ -86,6 +86,22 @@ extension PartitionLog {
         }
         state.totalSize += Int64(batches.byteCount)
         metrics.bytesAppended.increment(by: Int64(batches.byteCount))
+        flushInBackgroundIfDue(&state)
+    }
+
+    /// Bytes appended to the active segment after which it is fsynced in the background.
+    static let backgroundFlushBytes: Int64 = 64 << 20
+
+    /// Asks for a background fsync of the active segment every `backgroundFlushBytes`. Nothing
+    /// waits for it (acknowledgements follow flush.messages / flush.ms as before); it bounds how
+    /// much dirty data one fsync writes. A segment's first fsync otherwise comes at its roll,
+    /// and on ext4 (ordered data) that commit writes the whole segment while appends and reads
+    /// wait on the journal: end-to-end latency of 1 KiB records at ~500k msg/s (petrel-bench,
+    /// 1 GiB segments) went from p99 45 ms / p99.9 56 ms to p99 10 ms / p99.9 15 ms.
+    private func flushInBackgroundIfDue(_ state: inout State) {
+        guard state.active.size - min(state.flushedFrom, state.active.size) >= Self.backgroundFlushBytes else { return }
+        state.flushedFrom = state.active.size
+        requestFlush()
     }
 
     /// Counts the messages towards flush.messages; true when the flush policy asks for an fsync.
@@ -103,6 +119,7 @@ extension PartitionLog {
         writeProducerSnapshot(&state, offset: newBase, sync: false)
         let segment = try LogSegment.create(dir: directory, baseOffset: newBase, config: state.config, io: io)
         state.segments.append(segment)
+        state.flushedFrom = 0
         state.directoryDirty = true
         state.flushRequested = true
         metrics.segmentsRolled.increment()

@@ -39,6 +39,8 @@ public final class PartitionLog: Sendable {
         var lastFlushMs: Int64
         var totalSize: Int64
         var flushRequested = false
+        /// Where in the active segment the last background flush was asked for.
+        var flushedFrom: Int64 = 0
         /// A segment file was created since the directory was last fsynced.
         var directoryDirty = false
         var closed = false
