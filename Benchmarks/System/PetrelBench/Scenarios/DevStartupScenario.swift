@@ -1,5 +1,6 @@
 import Foundation
 import KafkaClient
+import LocalCluster
 import RdKafkaLoad
 import TestSupport
 
@@ -27,7 +28,8 @@ extension Bench {
     }
 
     private func devTimeToReady() throws -> Double {
-        let port = try FreePort.pick()
+        // `petrel dev` listens on three consecutive ports.
+        let port = try LoopbackPort.freeRange(3)
         let dataDir = try TempDirectory.make(prefix: "petrel-bench-dev-")
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
         let process = Process()
