@@ -120,13 +120,13 @@ import Testing
         var tombstone = RecordBatchBuilder()
         let (deadKey, _) = record("a", 1, nil)
         tombstone.append(key: deadKey, value: nil, timestamp: 1)
-        for var batch in [
+        for batch in [
             try gzip.build(), try txn.build(), try aborted.build(),
             try RecordBatchBuilder.endTransactionMarker(.commit, producerId: 5, producerEpoch: 0, coordinatorEpoch: 0, timestamp: 1),
             try RecordBatchBuilder.endTransactionMarker(.abort, producerId: 6, producerEpoch: 0, coordinatorEpoch: 0, timestamp: 1),
             try tombstone.build(),
         ] {
-            _ = try partition.appendAsLeader(&batch, logAppendTime: nil)
+            _ = try partition.appendAsLeader(batch, logAppendTime: nil)
         }
         try await fixture.restart(clean: false)
         #expect(fixture.coordinator.isActive(groupId: "g"))
@@ -145,8 +145,8 @@ import Testing
         key.writeInteger(Int16(1))
         key.writeInteger(Int16(40))  // a group string longer than the key
         broken.append(key: key, value: nil, timestamp: 1)
-        var batch = try broken.build()
-        _ = try partition.appendAsLeader(&batch, logAppendTime: nil)
+        let batch = try broken.build()
+        _ = try partition.appendAsLeader(batch, logAppendTime: nil)
         try await fixture.restart(clean: true)
         #expect(!fixture.coordinator.isActive(groupId: "g"))
         let response = await fixture.offsetCommit.response(to: Shard.commit("g", [("t", 0, 1)]), version: 8)

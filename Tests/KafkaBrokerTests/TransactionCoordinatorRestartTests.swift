@@ -17,9 +17,9 @@ import Testing
         var builder = RecordBatchBuilder(
             producerId: producer.producerId, producerEpoch: producer.epoch, baseSequence: sequence, isTransactional: true)
         for value in values { builder.append(key: nil, value: value, timestamp: now) }
-        var batch = try builder.build()
+        let batch = try builder.build()
         let partition = try #require(fixture.topics.partition(topic: "t", index: 0))
-        _ = try partition.appendAsLeader(&batch, logAppendTime: nil)
+        _ = try partition.appendAsLeader(batch, logAppendTime: nil)
     }
 
     static func begin(_ coordinator: TransactionCoordinator, _ id: String) async throws -> ProducerIdAndEpoch {

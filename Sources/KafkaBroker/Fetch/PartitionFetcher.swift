@@ -112,6 +112,8 @@ struct PartitionFetcher: Sendable {
         }
         do {
             let result = try log.read(from: target.fetchOffset, maxBytes: limit, maxOffset: maxOffset, minOneBatch: minOneBatch)
+            // The log start offset the read was checked against (retention may have moved it since).
+            data.logStartOffset = result.logStartOffset
             data.records = .empty
             guard result.length > 0 else {
                 if isolation == .committed { data.abortedTransactions = [] }

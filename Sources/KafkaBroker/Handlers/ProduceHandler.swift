@@ -3,11 +3,12 @@ import KafkaProtocol
 import LogStorage
 import NIOCore
 
-/// Produce: validate each partition's record batches, append the client's bytes with one
-/// write (offsets are assigned in copies of the batch headers; the request's bytes stay as sent), on the partition's leader only (others answer
-/// NOT_LEADER_OR_FOLLOWER with the current leader, KIP-951). acks=0 gets no response; acks=1 is
-/// answered after the leader's write; acks=-1 after every in-sync replica has the records, and
-/// only while the ISR meets min.insync.replicas.
+/// Produce: validate each partition's record batches and append the client's bytes with one
+/// write (offsets go into copies of the batch headers; the request's bytes stay as sent), on
+/// the partition's leader only (others answer NOT_LEADER_OR_FOLLOWER with the current leader,
+/// KIP-951). acks=0 gets no response; acks=1 is answered after the leader's write; acks=-1
+/// after every in-sync replica has the records, and only while the ISR meets
+/// min.insync.replicas.
 struct ProduceHandler: ApiHandler {
     typealias Request = ProduceRequest
     let versions: ClosedRange<Int16> = 0...11
@@ -32,10 +33,10 @@ struct ProduceHandler: ApiHandler {
                 } else {
                     switch topics.replicas.leader(of: key, in: topics.cache) {
                     case .success(let partition):
-                        if let required = append(partitionData, to: partition, acks: request.acks, into: &result, context: context) {
+                        if let wait = append(partitionData, to: partition, acks: request.acks, into: &result, context: context) {
                             waits.append(.init(
                                 topicIndex: topicIndex, partitionIndex: topicResponse.partitionResponses.count, partition: partition,
-                                requiredOffset: required, minInSyncReplicas: partition.minInSyncReplicas))
+                                requiredOffset: wait.requiredOffset, minInSyncReplicas: wait.minInSyncReplicas))
                         }
                     case .failure(let error):
                         result.errorCode = error.code.rawValue
@@ -51,27 +52,34 @@ struct ProduceHandler: ApiHandler {
         }
         if request.acks == 0 { return .noResponse }
         if context.apiVersion >= 10 { response.nodeEndpoints = endpoints(leaders) }
+        // Replicas already caught up (a leader alone in its ISR): no parking, no allocation.
+        DelayedProduce.settle(&waits, in: &response)
         guard !waits.isEmpty else { return .respond(response) }
         let delayed = DelayedProduce(eventLoop: context.eventLoop, response: response, waits: waits)
         return .later(delayed.park(timeoutMs: Int64(request.timeoutMs)))
     }
 
-    /// Validates and appends; returns the offset the high watermark must reach for acks=-1.
+    /// Validates and appends; for acks=-1 returns what the high watermark must reach and the
+    /// in-sync replicas the answer needs.
     private func append(
         _ data: ProduceRequest.PartitionProduceData, to partition: Partition, acks: Int16,
         into result: inout ProduceResponse.PartitionProduceResponse, context: RequestContext
-    ) -> Int64? {
-        guard case .bytes(var records)? = data.records, records.readableBytes > 0 else {
+    ) -> (requiredOffset: Int64, minInSyncReplicas: Int)? {
+        guard case .bytes(let records)? = data.records, records.readableBytes > 0 else {
             result.errorCode = ErrorCode.corruptMessage.rawValue
             result.errorMessage = "empty records"
             return nil
         }
         let config = partition.log.config
-        let inSync = partition.inSyncReplicas.count
-        if acks == -1, inSync < partition.minInSyncReplicas {
-            result.errorCode = ErrorCode.notEnoughReplicas.rawValue
-            result.errorMessage = "The size of the current ISR \(inSync) is insufficient to satisfy the min.isr requirement of \(partition.minInSyncReplicas) for partition \(partition.topic)-\(partition.index)"
-            return nil
+        var minInSync = 0
+        if acks == -1 {
+            let (inSync, required) = partition.inSyncReplicaCount
+            guard inSync >= required else {
+                result.errorCode = ErrorCode.notEnoughReplicas.rawValue
+                result.errorMessage = "The size of the current ISR \(inSync) is insufficient to satisfy the min.isr requirement of \(required) for partition \(partition.topic)-\(partition.index)"
+                return nil
+            }
+            minInSync = required
         }
         let now = clock()
         let policy = RecordValidationPolicy(
@@ -99,7 +107,7 @@ struct ProduceHandler: ApiHandler {
         }
         let logAppendTime: Int64? = config.messageTimestampType == .logAppendTime ? now : nil
         do {
-            let appended = try partition.appendAsLeader(&records, logAppendTime: logAppendTime, nowMs: now)
+            let appended = try partition.appendAsLeader(records, logAppendTime: logAppendTime, nowMs: now)
             result.baseOffset = appended.firstOffset
             // A retried batch repeats its original append's time (-1 on CreateTime topics).
             result.logAppendTimeMs = appended.logAppendTime
@@ -108,7 +116,7 @@ struct ProduceHandler: ApiHandler {
                 metrics.bytesIn.increment(by: Int64(records.readableBytes))
                 metrics.messagesIn.increment(by: Int64(validated.header.recordCount))
             }
-            return acks == -1 ? appended.lastOffset + 1 : nil
+            return acks == -1 ? (appended.lastOffset + 1, minInSync) : nil
         } catch {
             result.errorCode = error.code.rawValue
             result.errorMessage = error.message

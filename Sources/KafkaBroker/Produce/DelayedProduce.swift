@@ -44,11 +44,7 @@ final class DelayedProduce: @unchecked Sendable {
     private func check() {
         guard !done else { return }
         unwatch()
-        waits.removeAll { wait in
-            guard let outcome = Self.outcome(wait) else { return false }
-            response.responses[wait.topicIndex].partitionResponses[wait.partitionIndex].errorCode = outcome.rawValue
-            return true
-        }
+        Self.settle(&waits, in: &response)
         if waits.isEmpty {
             complete()
             return
@@ -60,9 +56,15 @@ final class DelayedProduce: @unchecked Sendable {
         }
     }
 
-    /// The answer once settled: NONE, NOT_ENOUGH_REPLICAS_AFTER_APPEND, or NOT_LEADER_OR_FOLLOWER.
-    private static func outcome(_ wait: Wait) -> ErrorCode? {
-        wait.partition.replicationOutcome(requiredOffset: wait.requiredOffset, minInSyncReplicas: wait.minInSyncReplicas)
+    /// Answers, and removes, the waits that are settled: NONE, NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+    /// or NOT_LEADER_OR_FOLLOWER.
+    static func settle(_ waits: inout [Wait], in response: inout ProduceResponse) {
+        waits.removeAll { wait in
+            guard let outcome = wait.partition.replicationOutcome(requiredOffset: wait.requiredOffset, minInSyncReplicas: wait.minInSyncReplicas)
+            else { return false }
+            response.responses[wait.topicIndex].partitionResponses[wait.partitionIndex].errorCode = outcome.rawValue
+            return true
+        }
     }
 
     private func expire() {

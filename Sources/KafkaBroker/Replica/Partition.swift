@@ -46,26 +46,29 @@ public final class Partition: Sendable {
     public var topicPartition: TopicPartition { TopicPartition(topic: topic, partition: index) }
     public var leaderEpoch: Int32 { state.withLock { $0.leaderEpoch } }
     public var role: Role { state.withLock { $0.role } }
-    public var isLeader: Bool { if case .leader = role { true } else { false } }
+    public var isLeader: Bool { state.withLock { if case .leader = $0.role { true } else { false } } }
     public var highWatermark: Int64 { log.highWatermark }
     public var logStartOffset: Int64 { log.logStartOffset }
     public var logEndOffset: Int64 { log.logEndOffset }
     public var lastStableOffset: Int64 { log.lastStableOffset }
 
-    /// The committed in-sync replicas while leader (empty otherwise).
-    public var inSyncReplicas: Set<Int32> {
-        if case .leader(let leader) = role { return leader.isr }
-        return []
+    /// The committed ISR's size while leader (0 otherwise), and the min.insync.replicas an
+    /// acks=-1 write needs, read together under one lock.
+    public var inSyncReplicaCount: (inSync: Int, required: Int) {
+        let configured = log.config.minInsyncReplicas
+        return state.withLock { s in
+            guard case .leader(let leader) = s.role else { return (0, configured) }
+            return (leader.isr.count, Self.required(configured, replicas: leader.replicas.count))
+        }
     }
 
-    /// min.insync.replicas, capped at the replication factor: a topic with fewer replicas than
-    /// the cluster default (a one-replica dev topic) takes acks=-1 once all its replicas have the
-    /// records, instead of refusing every acks=-1 produce as Kafka does.
-    public var minInSyncReplicas: Int {
-        let configured = log.config.minInsyncReplicas
-        guard case .leader(let leader) = role else { return configured }
-        return max(1, min(configured, leader.replicas.count))
-    }
+    /// min.insync.replicas, capped at the replication factor (see `required`).
+    public var minInSyncReplicas: Int { inSyncReplicaCount.required }
+
+    /// A topic with fewer replicas than the cluster default (a one-replica dev topic) takes
+    /// acks=-1 once all its replicas have the records, instead of refusing every acks=-1 produce
+    /// as Kafka does.
+    private static func required(_ configured: Int, replicas: Int) -> Int { max(1, min(configured, replicas)) }
 
     // MARK: role changes
 
@@ -111,7 +114,7 @@ public final class Partition: Sendable {
     /// Appends validated batches as the leader, then moves the high watermark as far as the ISR
     /// allows (at once when the leader is the only in-sync replica).
     public func appendAsLeader(
-        _ records: inout ByteBuffer, logAppendTime: Int64?, origin: AppendOrigin = .client, nowMs: Int64 = WallClock.nowMs()
+        _ records: ByteBuffer, logAppendTime: Int64?, origin: AppendOrigin = .client, nowMs: Int64 = WallClock.nowMs()
     ) throws(StorageError) -> AppendResult {
         let epoch = try state.withLock { s throws(StorageError) -> Int32 in
             guard case .leader = s.role else {
@@ -121,8 +124,8 @@ public final class Partition: Sendable {
         }
         let result = try log.append(records, leaderEpoch: epoch, logAppendTime: logAppendTime, origin: origin)
         guard !result.isDuplicate else { return result }
-        advanceHighWatermark(nowMs: nowMs)
-        wakeWatchers()
+        // Parked follower fetches wait for the append itself, not only for a high watermark move.
+        if !advanceHighWatermark(nowMs: nowMs) { wakeWatchers() }
         return result
     }
 
@@ -167,16 +170,19 @@ public final class Partition: Sendable {
         advanceHighWatermark(nowMs: nowMs)
     }
 
-    /// Moves the high watermark forward to what the maximal ISR has (never backwards).
-    func advanceHighWatermark(nowMs: Int64, maxLagMs: Int64 = 30_000, isEligible: (Int32) -> Bool = { _ in true }) {
+    /// Moves the high watermark forward to what the maximal ISR has (never backwards); true
+    /// when it moved (parked requests were woken).
+    @discardableResult
+    func advanceHighWatermark(nowMs: Int64, maxLagMs: Int64 = 30_000, isEligible: (Int32) -> Bool = { _ in true }) -> Bool {
         let leaderEnd = log.logEndOffset
         let candidate = state.withLock { s -> Int64? in
             guard case .leader(let leader) = s.role else { return nil }
             return leader.highWatermark(leaderLogEndOffset: leaderEnd, nowMs: nowMs, maxLagMs: maxLagMs, isEligible: isEligible)
         }
-        guard let candidate, candidate > log.highWatermark else { return }
+        guard let candidate, candidate > log.highWatermark else { return false }
         log.updateHighWatermark(candidate)
         wakeWatchers()
+        return true
     }
 
     // MARK: follower

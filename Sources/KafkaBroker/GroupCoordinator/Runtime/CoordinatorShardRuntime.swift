@@ -120,7 +120,7 @@ final class CoordinatorShardRuntime: Sendable {
         let now = clock()
         return try slot.withLock { slot throws(BrokerError) -> Int64 in
             try slot.status.requireActive()
-            var marker: ByteBuffer
+            let marker: ByteBuffer
             do {
                 marker = try RecordBatchBuilder.endTransactionMarker(
                     commit ? .commit : .abort, producerId: transaction.producerId, producerEpoch: transaction.epoch,
@@ -128,16 +128,16 @@ final class CoordinatorShardRuntime: Sendable {
             } catch {
                 throw BrokerError(.unknownServerError, "cannot build a transaction marker: \(error)")
             }
-            let appended = try append(&marker)
+            let appended = try append(marker)
             slot.shard.replayEndTransactionMarker(producerId: transaction.producerId, committed: commit)
             return appended.lastOffset + 1
         }
     }
 
     /// Appends as the coordinator: only the producer epoch of transactional batches is checked.
-    private func append(_ batch: inout ByteBuffer) throws(BrokerError) -> AppendResult {
+    private func append(_ batch: ByteBuffer) throws(BrokerError) -> AppendResult {
         do throws(StorageError) {
-            return try partition.appendAsLeader(&batch, logAppendTime: nil, origin: .coordinator)
+            return try partition.appendAsLeader(batch, logAppendTime: nil, origin: .coordinator)
         } catch {
             throw BrokerError(CoordinatorStatus.coordinatorError(for: error.code), error.message)
         }
@@ -159,9 +159,9 @@ final class CoordinatorShardRuntime: Sendable {
         }
         guard !result.records.isEmpty else { return result }
         do throws(BrokerError) {
-            var batch = try CoordinatorRecordBatch.build(
+            let batch = try CoordinatorRecordBatch.build(
                 result.records, timestamp: now, transaction: transaction, allocator: ByteBufferAllocator())
-            let appended = try append(&batch)
+            let appended = try append(batch)
             // Dropped before replay, so that replay mutates the shard in place instead of copying it.
             before = nil
             for (index, record) in result.records.enumerated() {

@@ -58,7 +58,7 @@ struct LocalMarkerWriter: TransactionMarkerWriter {
         guard let partition = topics.partition(topic: target.topic, index: target.partition), partition.isLeader else {
             throw BrokerError(.notLeaderOrFollower, "broker \(topics.localBrokerId) does not lead \(target)")
         }
-        var marker: ByteBuffer
+        let marker: ByteBuffer
         do {
             marker = try RecordBatchBuilder.endTransactionMarker(
                 commit ? .commit : .abort, producerId: transaction.producerId, producerEpoch: transaction.epoch,
@@ -67,7 +67,7 @@ struct LocalMarkerWriter: TransactionMarkerWriter {
             throw BrokerError(.unknownServerError, "cannot build a transaction marker: \(error)")
         }
         do {
-            let appended = try partition.appendAsLeader(&marker, logAppendTime: nil, origin: .coordinator)
+            let appended = try partition.appendAsLeader(marker, logAppendTime: nil, origin: .coordinator)
             return (partition, appended.lastOffset + 1)
         } catch {
             throw BrokerError(error)

@@ -111,14 +111,14 @@ final class TransactionShardRuntime: Sendable {
         for record in records {
             builder.append(key: record.encodeKey(), value: record.encodeValue(), timestamp: now)
         }
-        var batch: ByteBuffer
+        let batch: ByteBuffer
         do {
             batch = try builder.build()
         } catch {
             throw BrokerError(.unknownServerError, "cannot build a transaction log batch: \(error)")
         }
         do {
-            return try partition.appendAsLeader(&batch, logAppendTime: nil).lastOffset + 1
+            return try partition.appendAsLeader(batch, logAppendTime: nil).lastOffset + 1
         } catch {
             logger.warning("cannot append transaction log records", metadata: ["error": "\(error)"])
             throw BrokerError(CoordinatorStatus.coordinatorError(for: error.code), error.message)
